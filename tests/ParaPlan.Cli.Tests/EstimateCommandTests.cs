@@ -25,7 +25,8 @@ public class EstimateCommandTests
             Assert.True(memory.GetProperty(key).GetDouble() >= 0, $"memory_per_gpu_gb.{key}");
         }
 
-        Assert.Equal(80, memory.GetProperty("capacity").GetDouble());
+        // H100 SXM: nvidia-smi memory.total 81559 MiB = 85.52 decimal GB (the contract's unit).
+        Assert.Equal(85.52, memory.GetProperty("capacity").GetDouble());
         foreach (string key in new[] { "ttft_ms", "tpot_ms", "output_tokens_per_s_per_gpu", "total_tokens_per_s_per_gpu" })
         {
             Assert.True(e.GetProperty(key).GetDouble() > 0, key);

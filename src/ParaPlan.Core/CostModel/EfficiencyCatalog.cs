@@ -22,6 +22,7 @@ public sealed class EfficiencyCatalog : IProfileSource
         "gemm_compute_efficiency", "gemm_half_efficiency_tokens", "moe_gemm_compute_efficiency", "moe_gemm_half_efficiency_tokens", "attention_compute_efficiency",
         "memory_bandwidth_efficiency", "moe_memory_bandwidth_efficiency", "intra_node_link_efficiency", "inter_node_link_efficiency", "step_overhead_ms",
         "layer_overhead_us", "moe_layer_overhead_us", "sequence_overhead_us", "request_overhead_ms", "expert_overhead_us", "max_batched_tokens", "max_running_sequences", "runtime_reserve_gb",
+        "prefill_first", "admission_ms",
     ];
 
     private readonly List<Entry> _entries;
@@ -55,7 +56,7 @@ public sealed class EfficiencyCatalog : IProfileSource
                 foreach (string key in valueMap.Keys)
                 {
                     double value = valueMap.Number(key) ?? throw valueMap.Missing(key);
-                    if (value < 0 || (value == 0 && !key.EndsWith("overhead_us", StringComparison.Ordinal) && !key.EndsWith("overhead_ms", StringComparison.Ordinal)))
+                    if (value < 0 || (value == 0 && !key.EndsWith("overhead_us", StringComparison.Ordinal) && !key.EndsWith("overhead_ms", StringComparison.Ordinal) && key is not ("prefill_first" or "admission_ms")))
                     {
                         throw valueMap.Fail(key, "must be above 0 (overheads may be 0).");
                     }
@@ -183,6 +184,13 @@ public sealed class EfficiencyCatalog : IProfileSource
             MaxBatchedTokens = (int)values["max_batched_tokens"],
             MaxRunningSequences = (int)values["max_running_sequences"],
             RuntimeReserveGb = values["runtime_reserve_gb"],
+            PrefillFirst = values["prefill_first"] switch
+            {
+                0 => false,
+                1 => true,
+                _ => throw new InputException(FilePath, "prefill_first", "must be 0 (decode and prompt chunks share a step) or 1 (new prompts run alone)."),
+            },
+            AdmissionMsPerRequest = values["admission_ms"],
             Sources = sources,
             Name = string.Join(" + ", used),
         };

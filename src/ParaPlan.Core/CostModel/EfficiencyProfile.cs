@@ -63,6 +63,19 @@ public sealed record EfficiencyProfile
     /// <summary>Sequences one model instance (or DP group) runs at once at most (max_num_seqs / max_batch_size).</summary>
     public required int MaxRunningSequences { get; init; }
 
+    /// <summary>
+    /// True when the engine runs a step of new prompts alone, pausing decode (SGLang without --enable-mixed-chunk);
+    /// false when each step carries the running sequences' decode tokens and prompt chunks together (vLLM V1
+    /// chunked prefill, TensorRT-LLM in-flight batching).
+    /// </summary>
+    public required bool PrefillFirst { get; init; }
+
+    /// <summary>
+    /// Front-end time per request when many arrive at once (HTTP parsing, tokenising, handing to the engine), ms:
+    /// in a burst, request i reaches the scheduler i x this after the first.
+    /// </summary>
+    public required double AdmissionMsPerRequest { get; init; }
+
     /// <summary>GPU memory taken by the runtime outside weights, KV cache and activations (CUDA context, NCCL, graphs), GB.</summary>
     public required double RuntimeReserveGb { get; init; }
 
@@ -74,7 +87,7 @@ public sealed record EfficiencyProfile
     [
         "gemm_compute_efficiency", "moe_gemm_compute_efficiency", "attention_compute_efficiency",
         "memory_bandwidth_efficiency", "moe_memory_bandwidth_efficiency", "intra_node_link_efficiency", "step_overhead_ms", "layer_overhead_us",
-        "moe_layer_overhead_us", "sequence_overhead_us", "request_overhead_ms", "expert_overhead_us",
+        "moe_layer_overhead_us", "sequence_overhead_us", "request_overhead_ms", "expert_overhead_us", "admission_ms",
     ];
 
     /// <summary>This profile with one value (named as in the data file) replaced.</summary>
@@ -93,6 +106,7 @@ public sealed record EfficiencyProfile
         "sequence_overhead_us" => this with { SequenceOverheadUs = value },
         "expert_overhead_us" => this with { ExpertOverheadUs = value },
         "request_overhead_ms" => this with { RequestOverheadMs = value },
+        "admission_ms" => this with { AdmissionMsPerRequest = value },
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, "not a fittable profile value"),
     };
 
@@ -112,6 +126,7 @@ public sealed record EfficiencyProfile
         "sequence_overhead_us" => SequenceOverheadUs,
         "expert_overhead_us" => ExpertOverheadUs,
         "request_overhead_ms" => RequestOverheadMs,
+        "admission_ms" => AdmissionMsPerRequest,
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, "not a fittable profile value"),
     };
 

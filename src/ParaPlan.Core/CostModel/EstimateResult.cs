@@ -60,6 +60,10 @@ public sealed record EstimateResult
     [System.Text.Json.Serialization.JsonIgnore]
     public Func<double, double>? DecodeStepAt { get; init; }
 
+    /// <summary>Time (ms) of one engine step prefilling a given number of prompt tokens per DP group, at the mean prompt length.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Func<double, double>? PrefillStepAt { get; init; }
+
     /// <summary>Sequences each DP group runs at once (the engine's cap may hold some back).</summary>
     public required double RunningSequencesPerGroup { get; init; }
 

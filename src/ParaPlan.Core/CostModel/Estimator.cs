@@ -331,6 +331,7 @@ public static class Estimator
                 CyclePrefillSteps = meanPrefill.Steps,
                 QueuedWaves = waves,
                 DecodeStepAt = perGroup => DecodeStep(perGroup / Math.Max(1, Math.Min(_pp, Math.Floor(perGroup * _dp))), decodeContext, (int)Math.Max(1, Math.Min(_pp, Math.Floor(perGroup * _dp)))).TotalMs,
+                PrefillStepAt = tokensPerGroup => PrefillChunkMs(tokensPerGroup, meanInput),
                 CycleMs = cycleMs,
                 RunningSequencesPerGroup = running,
                 ConcurrencyLimitByMemory = concurrencyByMemory,
@@ -581,6 +582,27 @@ public static class Estimator
             }
 
             return step;
+        }
+
+        /// <summary>
+        /// One engine step that prefills <paramref name="tokensPerGroup"/> prompt tokens per DP group from prompts of
+        /// <paramref name="promptTokens"/> tokens: whole prompts when the step holds at least one, else that share of
+        /// one chunk of a longer prompt (attention costed at the prompt's mean position).
+        /// </summary>
+        private double PrefillChunkMs(double tokensPerGroup, double promptTokens)
+        {
+            if (tokensPerGroup <= 0)
+            {
+                return 0;
+            }
+
+            if (tokensPerGroup >= promptTokens)
+            {
+                return PrefillPass(tokensPerGroup / promptTokens, promptTokens).TotalMs;
+            }
+
+            Step whole = PrefillPass(1, promptTokens);
+            return whole.TotalMs / whole.Steps * tokensPerGroup / Math.Min(promptTokens, _profile.MaxBatchedTokens);
         }
 
         private List<IReadOnlyList<OperatorCost>>? Captured()

@@ -17,7 +17,8 @@ public sealed record FitResult(
     IReadOnlyDictionary<string, double?> CrossValidatedMedianApeByMetric,
     IReadOnlyDictionary<string, double?> CrossValidatedMedianApeByEngine,
     double? CrossValidatedMedianApe,
-    double? CrossValidatedP90Ape);
+    double? CrossValidatedP90Ape,
+    IReadOnlyList<Comparison> HeldOut);
 
 /// <summary>
 /// Fits the efficiency profiles in two levels, by coordinate descent over physical ranges minimising the median
@@ -39,7 +40,7 @@ public static class ProfileFitter
     public static IReadOnlyList<string> EngineKeys { get; } =
     [
         "step_overhead_ms", "layer_overhead_us", "moe_layer_overhead_us", "sequence_overhead_us", "request_overhead_ms",
-        "moe_gemm_compute_efficiency",
+        "admission_ms", "moe_gemm_compute_efficiency",
     ];
 
     /// <summary>Engines with fewer records than this fit only their overheads.</summary>
@@ -61,7 +62,8 @@ public static class ProfileFitter
         ["moe_layer_overhead_us"] = [0, 10, 20, 40, 80, 120, 160, 240, 320],
         ["sequence_overhead_us"] = [0, 5, 10, 20, 40, 80, 120],
         ["request_overhead_ms"] = [0, 5, 10, 20, 40],
-        ["expert_overhead_us"] = [0, 2, 4, 6, 8, 10, 15, 20],
+        ["expert_overhead_us"] = [0, 0.5, 1, 2],
+        ["admission_ms"] = [0, 1, 2, 4, 6, 8, 10, 15, 20, 30],
     };
 
     public static FitResult Fit(IReadOnlyList<MappedRecord> all, int folds = 5, int rounds = 3)
@@ -89,7 +91,8 @@ public static class ProfileFitter
             heldOut.GroupBy(c => c.Metric).ToDictionary(g => g.Key, g => Median([.. g.Select(c => c.AbsolutePercentError)]), StringComparer.Ordinal),
             heldOut.GroupBy(c => c.Engine).ToDictionary(g => g.Key, g => Median([.. g.Select(c => c.AbsolutePercentError)]), StringComparer.Ordinal),
             errors.Count > 0 ? Validator.Percentile(errors, 0.5) : null,
-            errors.Count > 0 ? Validator.Percentile(errors, 0.9) : null);
+            errors.Count > 0 ? Validator.Percentile(errors, 0.9) : null,
+            heldOut);
     }
 
     private static List<FittedValues> FitLevels(List<MappedRecord> records, int rounds)

@@ -100,11 +100,12 @@ public static class Validator
                 break;
             case MeasurementMode.Burst:
                 {
-                    (double throughput, double tpot) = Burst(mapped, e);
-                    bool varied = VariedLengths(r);
-                    Add(OutputThroughput, r.OutputTokensPerSecondPerGpu, throughput, varied ? "N requests with exponential output lengths: prefill + decode until the last finishes" : "output tokens/s per GPU of the cycle");
-                    Add(Ttft, r.TtftMs, e.MeanTtftMs, "mean TTFT with every request queued at once");
-                    Add(Tpot, r.TpotMs, tpot, "mean decode step over a request's life + the rest of the others' prefill spread over the output");
+                    BurstOutcome burst = SimulateBurst(mapped, e, profile);
+                    string lengths = VariedLengths(r) ? "exponential output lengths" : "fixed lengths";
+                    double throughput = burst.OutputTokens * (double)mapped.Strategy.DataParallel / (burst.MakespanMs / 1000) / mapped.Strategy.GpusPerInstance;
+                    Add(OutputThroughput, r.OutputTokensPerSecondPerGpu, throughput, $"burst simulated step by step ({lengths}): output tokens / time until the last finishes");
+                    Add(Ttft, r.TtftMs, burst.MeanTtftMs, "burst simulated step by step: mean time to each request's first token");
+                    Add(Tpot, r.TpotMs, burst.MeanTpotMs, "burst simulated step by step: mean over requests of (last - first token) / (output - 1)");
                     break;
                 }
 
@@ -124,45 +125,35 @@ public static class Validator
     }
 
     /// <summary>
-    /// A burst of N requests sent at once. With fixed lengths the throughput is one cycle's. With a dataset's varied output lengths
-    /// (taken as exponential with the stated mean, the maximum-entropy choice given only the mean) the running batch
-    /// decays as N e^(-s/O) over decode steps s: with a step time a + c x batch, the decode lasts a O H(N) + c N O
-    /// (H the harmonic number: the last request finishes after about O ln N steps), and a request of length x sees on
-    /// average a batch whose mean over requests is N ln 2.
+    /// A burst of N requests sent at once, run through the engine's scheduler step by step (<see cref="BurstSimulation"/>)
+    /// with the cost model's step times: mean TTFT, mean TPOT and output tokens/s per GPU over the whole run. A dataset
+    /// of conversations (ShareGPT) gives exponential output lengths with the stated mean; a random dataset the stated length.
     /// </summary>
-    private static (double Throughput, double Tpot) Burst(MappedRecord mapped, EstimateResult e)
+    public static BurstOutcome SimulateBurst(MappedRecord mapped, EstimateResult e, EfficiencyProfile profile)
     {
+        ArgumentNullException.ThrowIfNull(mapped);
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(profile);
         Scenario scenario = mapped.Scenario;
-        double output = scenario.Workload.OutputTokens;
-        if (e.QueuedWaves > 1 || e.DecodeStepAt is null)
-        {
-            return (e.OutputTokensPerSPerGpu, e.CycleMs / output);
-        }
-
-        // Chunked prefill runs the running requests' decode tokens in the same steps as the remaining prompt
-        // chunks: a request whose prefill ends at T (uniform over the prefill of length P = K steps) decodes
-        // min(O, (P - T) / step) of its tokens in such mixed steps (mean O - O^2 / 2K when K > O, else K / 2).
-        double chunkSteps = Math.Max(1, e.CyclePrefillSteps);
-        double mixedStep = (e.CyclePrefillMs / chunkSteps) + e.TpotMs;
-        double overlapped = chunkSteps > output ? output - (output * output / (2 * chunkSteps)) : chunkSteps / 2;
-        if (!VariedLengths(mapped.Record))
-        {
-            double tpot = ((overlapped * mixedStep) + ((output - overlapped) * e.TpotMs)) / output;
-            return (e.OutputTokensPerSPerGpu, tpot);
-        }
-
-        double perGroup = e.RunningSequencesPerGroup;
-        double full = e.DecodeStepAt(perGroup);
-        double single = e.DecodeStepAt(1);
-        double slope = perGroup > 1 ? (full - single) / (perGroup - 1) : 0;
-        double fixedPart = single - slope;
-        double requests = perGroup * mapped.Strategy.DataParallel;
-        double harmonic = Math.Log(Math.Max(1, requests)) + 0.5772;
-        double decodeMs = (fixedPart * output * harmonic) + (slope * perGroup * output);
-        double throughput = requests * output / ((e.CyclePrefillMs + decodeMs) / 1000) / mapped.Strategy.GpusPerInstance;
-        double meanStep = fixedPart + (slope * perGroup * Math.Log(2));
-        double meanTpot = ((overlapped * (mixedStep - e.TpotMs + meanStep)) + ((output - overlapped) * meanStep)) / output;
-        return (throughput, meanTpot);
+        ParallelStrategy strategy = mapped.Strategy;
+        int groups = strategy.Replicas * strategy.DataParallel;
+        int requests = (int)Math.Ceiling((double)(scenario.Workload.Concurrency.Sequences ?? 1) / groups);
+        int prompt = (int)Math.Round(scenario.Workload.InputTokens.Mean);
+        int output = scenario.Workload.OutputTokens;
+        double kvTokens = (double)e.ConcurrencyLimitByMemory / groups * scenario.Workload.MaxContextTokens;
+        var input = new BurstInput(
+            prompt,
+            BurstSimulation.OutputLengths(requests, output, VariedLengths(mapped.Record)),
+            mapped.RunningCap ?? profile.MaxRunningSequences,
+            kvTokens,
+            profile.MaxBatchedTokens,
+            profile.PrefillFirst,
+            profile.StepOverheadMs,
+            profile.RequestOverheadMs,
+            profile.AdmissionMsPerRequest,
+            e.DecodeStepAt!,
+            e.PrefillStepAt!);
+        return BurstSimulation.Run(input);
     }
 
     private static bool VariedLengths(MeasurementRecord record) =>

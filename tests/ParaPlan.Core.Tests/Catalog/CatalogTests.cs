@@ -21,11 +21,13 @@ public class CatalogTests
         Assert.True(ModelCatalog.BuiltIn.TryGet(id, out _));
     }
 
+    // Memory in decimal GB (the contract's unit) from nvidia-smi's memory.total where the datasheet's "GB" is binary:
+    // A100 80GB 81920 MiB, H100/H800 81559 MiB, H200 143771 MiB.
     [Theory]
-    [InlineData("a100-sxm-80gb", 80, 2.039, 312)]
-    [InlineData("h100-sxm", 80, 3.35, 989.4)]
-    [InlineData("h800-sxm", 80, 3.35, 989.4)]
-    [InlineData("h200-sxm", 141, 4.8, 989.4)]
+    [InlineData("a100-sxm-80gb", 85.9, 2.039, 312)]
+    [InlineData("h100-sxm", 85.52, 3.35, 989.4)]
+    [InlineData("h800-sxm", 85.52, 3.35, 989.4)]
+    [InlineData("h200-sxm", 150.75, 4.8, 989.4)]
     [InlineData("b200", 180, 7.7, 2250)]
     [InlineData("gb200", 186, 8.0, 2500)]
     [InlineData("mi300x", 192, 5.3, 1307.4)]

@@ -31,6 +31,8 @@ internal static class Scenarios
         MaxBatchedTokens = batchedTokens,
         MaxRunningSequences = maxRunning,
         RuntimeReserveGb = 0,
+        PrefillFirst = false,
+        AdmissionMsPerRequest = 0,
         Sources = new Dictionary<string, string>(),
         Name = "ideal (test)",
     };

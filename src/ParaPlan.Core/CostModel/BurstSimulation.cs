@@ -1,0 +1,254 @@
+namespace ParaPlan.CostModel;
+
+/// <summary>What one DP group of an engine is given when a burst of requests arrives together.</summary>
+/// <param name="PromptTokens">Prompt length of every request.</param>
+/// <param name="OutputTokens">Output length of each request, in the order the requests reach the engine.</param>
+/// <param name="MaxRunning">Sequences the engine runs at once (max_num_seqs / max_running_requests / max_batch_size).</param>
+/// <param name="KvTokenCapacity">Tokens the KV pool holds; a request is admitted while its prompt fits beside the running contexts.</param>
+/// <param name="BatchedTokens">Tokens one step processes at most (max_num_batched_tokens / chunked_prefill_size / max_num_tokens).</param>
+/// <param name="PrefillFirst">True when a step with new prompts runs them alone (SGLang); false when decode tokens and prompt chunks share a step (vLLM V1, TensorRT-LLM).</param>
+/// <param name="StepOverheadMs">The per-step overhead both step functions include, counted once in a mixed step.</param>
+/// <param name="RequestOverheadMs">Latency outside the engine loop before a request's first token (HTTP, tokenising).</param>
+/// <param name="AdmissionMsPerRequest">Front-end time per request: request i reaches the engine i x this after the burst.</param>
+/// <param name="DecodeStepMs">Decode step time at a number of decoding sequences.</param>
+/// <param name="PrefillStepMs">Time of a step prefilling a number of prompt tokens.</param>
+public sealed record BurstInput(
+    int PromptTokens,
+    IReadOnlyList<int> OutputTokens,
+    int MaxRunning,
+    double KvTokenCapacity,
+    int BatchedTokens,
+    bool PrefillFirst,
+    double StepOverheadMs,
+    double RequestOverheadMs,
+    double AdmissionMsPerRequest,
+    Func<double, double> DecodeStepMs,
+    Func<double, double> PrefillStepMs);
+
+/// <summary>What the burst gives: the client-side means a benchmark such as <c>vllm bench serve</c> reports.</summary>
+/// <param name="MeanTtftMs">Mean over requests of the time to the first token.</param>
+/// <param name="MeanTpotMs">Mean over requests (with more than one output token) of (last token - first token) / (output - 1).</param>
+/// <param name="MakespanMs">Time until the last request finishes.</param>
+/// <param name="OutputTokens">Output tokens produced.</param>
+/// <param name="Steps">Engine steps run.</param>
+/// <param name="MeanItlMs">Mean gap between consecutive tokens of a request, over every such gap (token-weighted).</param>
+public sealed record BurstOutcome(double MeanTtftMs, double MeanTpotMs, double MakespanMs, long OutputTokens, long Steps, double MeanItlMs);
+
+/// <summary>
+/// Continuous batching of a burst, step by step, as the engines' schedulers run it (docs/cost-model.md, "Serving a
+/// burst"): every step decodes one token of each sequence past its prefill and fills the rest of the token budget
+/// with prompt chunks, first of the partly prefilled requests and then of new ones in arrival order while the running
+/// cap and the KV pool allow (prefill-first engines run a step of new prompts alone instead). A request's first token
+/// comes at the end of the step that finishes its prompt; it leaves after its last output token and frees its KV.
+/// Runs of decode-only steps at an unchanged batch are taken in one jump, so a burst of thousands of requests costs
+/// a few thousand operations.
+/// </summary>
+public static class BurstSimulation
+{
+    public static BurstOutcome Run(BurstInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        int n = input.OutputTokens.Count;
+        if (n == 0)
+        {
+            return new BurstOutcome(0, 0, 0, 0, 0, 0);
+        }
+
+        int prompt = Math.Max(1, input.PromptTokens);
+        int budget = Math.Max(1, input.BatchedTokens);
+        int maxRunning = Math.Max(1, input.MaxRunning);
+        var decodeCache = new Dictionary<int, double>();
+        double Decode(int batch)
+        {
+            if (!decodeCache.TryGetValue(batch, out double ms))
+            {
+                ms = input.DecodeStepMs(batch);
+                decodeCache[batch] = ms;
+            }
+
+            return ms;
+        }
+
+        var firstToken = new double[n];
+        var finishes = new PriorityQueue<int, long>(); // request, decode-step count at which it emits its last token
+        var prefilled = new int[n];
+        int next = 0;                 // the next request not yet admitted (arrival order)
+        var prefilling = new Queue<int>(); // admitted, prompt not complete, in admission order
+        int running = 0;             // admitted and not finished
+        int decoding = 0;            // past the prompt, not finished
+        double kvUsed = 0;            // prompt tokens of the running requests plus their generated tokens, approximated below
+        long decodeSteps = 0;         // steps in which every decoding sequence emitted a token
+        long steps = 0;
+        double now = 0;
+        double ttftSum = 0, tpotSum = 0;
+        int tpotCount = 0;
+        long outputTokens = 0;
+        int finished = 0;
+        double gapSum = 0, gapCount = 0;
+
+        double Arrival(int request) => request * input.AdmissionMsPerRequest;
+
+        void Finish(int request)
+        {
+            int output = input.OutputTokens[request];
+            if (output > 1)
+            {
+                tpotSum += (now - firstToken[request]) / (output - 1);
+                tpotCount++;
+            }
+
+            outputTokens += output;
+            kvUsed -= prompt + output;
+            running--;
+            finished++;
+        }
+
+        bool CanAdmit() =>
+            next < n && running < maxRunning && Arrival(next) <= now
+            && (running == 0 || kvUsed + prompt <= input.KvTokenCapacity);
+
+        while (finished < n)
+        {
+            bool prefillWaiting = prefilling.Count > 0 || CanAdmit();
+            if (!prefillWaiting && decoding == 0)
+            {
+                // Idle until the front end hands over the next request.
+                now = Math.Max(now, Arrival(next));
+                continue;
+            }
+
+            int decodeBatch = input.PrefillFirst && prefillWaiting ? 0 : decoding;
+            if (!prefillWaiting)
+            {
+                // Decode-only steps at this batch until the next request finishes or the next one arrives.
+                finishes.TryPeek(out _, out long nextFinish);
+                long jump = Math.Max(1, nextFinish - decodeSteps);
+                double step = Decode(decodeBatch);
+                if (next < n && running < maxRunning && Arrival(next) > now)
+                {
+                    jump = Math.Min(jump, Math.Max(1, (long)Math.Ceiling((Arrival(next) - now) / step)));
+                }
+
+                now += jump * step;
+                gapSum += jump * step * decoding;
+                gapCount += (double)jump * decoding;
+                steps += jump;
+                decodeSteps += jump;
+                kvUsed += (double)jump * decoding;
+                Retire();
+                continue;
+            }
+
+            // A step with prompt tokens: the budget left after the decode tokens goes to prompt chunks.
+            int room = Math.Max(0, budget - decodeBatch);
+            int tokens = 0;
+            var completed = new List<int>();
+            while (room > 0)
+            {
+                if (prefilling.Count == 0)
+                {
+                    if (!CanAdmit())
+                    {
+                        break;
+                    }
+
+                    prefilling.Enqueue(next);
+                    kvUsed += prompt;
+                    running++;
+                    next++;
+                }
+
+                int request = prefilling.Peek();
+                int take = Math.Min(room, prompt - prefilled[request]);
+                prefilled[request] += take;
+                tokens += take;
+                room -= take;
+                if (prefilled[request] == prompt)
+                {
+                    completed.Add(prefilling.Dequeue());
+                }
+            }
+
+            double ms = input.PrefillStepMs(tokens);
+            if (decodeBatch > 0)
+            {
+                ms += Decode(decodeBatch) - input.StepOverheadMs;
+            }
+
+            now += ms;
+            steps++;
+            gapSum += ms * decoding; // a prefill-only step delays every decoding sequence's next token
+            if (decodeBatch > 0)
+            {
+                gapCount += decodeBatch;
+                decodeSteps++;
+                kvUsed += decodeBatch;
+                Retire();
+            }
+
+            foreach (int request in completed)
+            {
+                firstToken[request] = now;
+                ttftSum += now + input.RequestOverheadMs;
+                kvUsed += 1;
+                if (input.OutputTokens[request] <= 1)
+                {
+                    Finish(request);
+                }
+                else
+                {
+                    decoding++;
+                    finishes.Enqueue(request, decodeSteps + input.OutputTokens[request] - 1);
+                }
+            }
+        }
+
+        return new BurstOutcome(
+            ttftSum / n,
+            tpotCount > 0 ? tpotSum / tpotCount : 0,
+            now,
+            outputTokens,
+            steps,
+            gapCount > 0 ? gapSum / gapCount : 0);
+
+        void Retire()
+        {
+            while (finishes.TryPeek(out int request, out long at) && at <= decodeSteps)
+            {
+                finishes.Dequeue();
+                decoding--;
+                Finish(request);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Output lengths of <paramref name="count"/> requests: the stated mean for every one, or, for a dataset of
+    /// conversations, exponential with that mean (the maximum-entropy law given only the mean) at evenly spaced
+    /// quantiles in a fixed shuffled order, so that arrival order and length are independent and the result is
+    /// reproducible.
+    /// </summary>
+    public static int[] OutputLengths(int count, double mean, bool exponential)
+    {
+        var lengths = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            double q = (i + 0.5) / count;
+            lengths[i] = exponential ? Math.Max(1, (int)Math.Round(-mean * Math.Log(1 - q))) : Math.Max(1, (int)Math.Round(mean));
+        }
+
+        if (exponential)
+        {
+            // Fisher-Yates with a fixed linear congruential sequence (independent of the runtime's Random).
+            ulong state = 0x9E3779B97F4A7C15UL;
+            for (int i = count - 1; i > 0; i--)
+            {
+                state = unchecked((state * 6364136223846793005UL) + 1442695040888963407UL);
+                int j = (int)((state >> 33) % (ulong)(i + 1));
+                (lengths[i], lengths[j]) = (lengths[j], lengths[i]);
+            }
+        }
+
+        return lengths;
+    }
+}
