@@ -74,6 +74,7 @@ public static class BurstSimulation
         var prefilled = new int[n];
         int next = 0;                 // the next request not yet admitted (arrival order)
         var prefilling = new Queue<int>(); // admitted, prompt not complete, in admission order
+        var completed = new List<int>();   // prompts the current step completes
         int running = 0;             // admitted and not finished
         int decoding = 0;            // past the prompt, not finished
         double kvUsed = 0;            // prompt tokens of the running requests plus their generated tokens, approximated below
@@ -142,7 +143,7 @@ public static class BurstSimulation
             // A step with prompt tokens: the budget left after the decode tokens goes to prompt chunks.
             int room = Math.Max(0, budget - decodeBatch);
             int tokens = 0;
-            var completed = new List<int>();
+            completed.Clear();
             while (room > 0)
             {
                 if (prefilling.Count == 0)
