@@ -25,4 +25,20 @@ public class ValidateCommandTests
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("expected a list of measurement records", run.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Several_measurement_files_are_read_as_one_set()
+    {
+        // 75 records in the shared file and 101 transcribed from GPUStack's performance lab.
+        CliRun run = CliRun.Of(
+            "validate",
+            TestFiles.InRepository("data", "validation", "published-measurements.json"),
+            TestFiles.InRepository("data", "validation", "gpustack-performance-lab.json"),
+            "--format",
+            "json");
+        Assert.Equal(0, run.ExitCode);
+        using JsonDocument document = JsonDocument.Parse(run.Output);
+        Assert.Equal(176, document.RootElement.GetProperty("records").GetInt32());
+        Assert.Equal(52 + 101, document.RootElement.GetProperty("covered").GetInt32());
+    }
 }

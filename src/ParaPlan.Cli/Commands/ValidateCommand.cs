@@ -10,7 +10,11 @@ internal static class ValidateCommand
 {
     public static Command Create(CliOutput output)
     {
-        Argument<string> file = CommandOptions.InputFile("A measurements file: a JSON list of records in the format of data/validation/published-measurements.json.");
+        Argument<string[]> file = new("file")
+        {
+            Description = "One or more measurements files: JSON lists of records in the format of data/validation/published-measurements.json (several are read as one set).",
+            Arity = ArgumentArity.OneOrMore,
+        };
         Option<string> format = CommandOptions.Format();
         Option<bool> fit = new("--fit")
         {
@@ -22,8 +26,9 @@ internal static class ValidateCommand
             measured), then the median and 90th-percentile absolute percentage error per metric, and the records
             skipped with the reason.
 
-            Example:
+            Examples:
               paraplan validate data/validation/published-measurements.json
+              paraplan validate data/validation/*.json --fit
             """)
         {
             file,
@@ -32,8 +37,9 @@ internal static class ValidateCommand
         };
         command.SetAction(parse =>
         {
-            string path = parse.GetValue(file)!;
-            IReadOnlyList<MeasurementRecord> records = MeasurementReader.ReadFile(path);
+            string[] paths = parse.GetValue(file)!;
+            List<MeasurementRecord> records = [.. paths.SelectMany(MeasurementReader.ReadFile)];
+            string path = string.Join(", ", paths);
             if (parse.GetValue(fit))
             {
                 var mapped = records.Select(r => RecordMapper.Map(r, out string? reason) is { } m && reason is null ? m : null).OfType<MappedRecord>().ToList();

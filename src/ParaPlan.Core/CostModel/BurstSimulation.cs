@@ -23,13 +23,29 @@ public sealed record BurstInput(
     double RequestOverheadMs,
     double AdmissionMsPerRequest,
     Func<double, double> DecodeStepMs,
-    Func<double, double> PrefillStepMs);
+    Func<double, double> PrefillStepMs)
+{
+    /// <summary>
+    /// Clients of a closed loop: each sends its next request when its previous one finishes, so at most this many
+    /// requests are in the system (<c>--max-concurrency</c>). <see cref="int.MaxValue"/> (the default) sends every
+    /// request at once (a burst, <c>--request-rate inf</c>).
+    /// </summary>
+    public int Clients { get; init; } = int.MaxValue;
+
+    /// <summary>
+    /// A closed loop measured in its steady state (a benchmark that reports a window of a long run, such as
+    /// genai-perf): the clients' first requests are taken as already running, with remaining output lengths spread
+    /// evenly, and are left out of the figures; throughput is counted until the last request is sent. False: every
+    /// request from an empty engine, as <c>vllm bench serve --num-prompts N</c> reports them.
+    /// </summary>
+    public bool SteadyState { get; init; }
+}
 
 /// <summary>What the burst gives: the client-side means a benchmark such as <c>vllm bench serve</c> reports.</summary>
 /// <param name="MeanTtftMs">Mean over requests of the time to the first token.</param>
 /// <param name="MeanTpotMs">Mean over requests (with more than one output token) of (last token - first token) / (output - 1).</param>
-/// <param name="MakespanMs">Time until the last request finishes.</param>
-/// <param name="OutputTokens">Output tokens produced.</param>
+/// <param name="MakespanMs">Time until the last request finishes (steady state: until the last request is sent).</param>
+/// <param name="OutputTokens">Output tokens produced (steady state: within the measured window).</param>
 /// <param name="Steps">Engine steps run.</param>
 /// <param name="MeanItlMs">Mean gap between consecutive tokens of a request, over every such gap (token-weighted).</param>
 public sealed record BurstOutcome(double MeanTtftMs, double MeanTpotMs, double MakespanMs, long OutputTokens, long Steps, double MeanItlMs);
@@ -69,10 +85,30 @@ public static class BurstSimulation
             return ms;
         }
 
+        int clients = Math.Clamp(input.Clients, 1, n);
+        bool steady = input.SteadyState && input.Clients < n;
+        int warm = steady ? clients : 0; // requests taken as already running, left out of the figures
+        var prefillCache = new Dictionary<int, double>();
+        double Prefill(int tokens)
+        {
+            if (!prefillCache.TryGetValue(tokens, out double ms))
+            {
+                ms = input.PrefillStepMs(tokens);
+                prefillCache[tokens] = ms;
+            }
+
+            return ms;
+        }
+
         var firstToken = new double[n];
+        var sent = new double[n];
+        var arrival = new double[n];
+        Array.Fill(arrival, double.PositiveInfinity);
         var finishes = new PriorityQueue<int, long>(); // request, decode-step count at which it emits its last token
         var prefilled = new int[n];
         int next = 0;                 // the next request not yet admitted (arrival order)
+        int nextSend = 0;             // the next request no client has sent yet
+        double frontFree = 0;         // when the front end can take the next request
         var prefilling = new Queue<int>(); // admitted, prompt not complete, in admission order
         var completed = new List<int>();   // prompts the current step completes
         int running = 0;             // admitted and not finished
@@ -82,30 +118,76 @@ public static class BurstSimulation
         long steps = 0;
         double now = 0;
         double ttftSum = 0, tpotSum = 0;
-        int tpotCount = 0;
+        int ttftCount = 0, tpotCount = 0;
         long outputTokens = 0;
         int finished = 0;
         double gapSum = 0, gapCount = 0;
+        double emitted = 0;           // tokens emitted so far (steady state: the window's throughput)
+        double windowEnd = double.NaN, windowTokens = 0;
 
-        double Arrival(int request) => request * input.AdmissionMsPerRequest;
+        void Send(int request)
+        {
+            sent[request] = now;
+            arrival[request] = Math.Max(now, frontFree);
+            frontFree = arrival[request] + input.AdmissionMsPerRequest;
+            if (request == n - 1 && steady)
+            {
+                windowEnd = now;
+                windowTokens = emitted;
+            }
+        }
+
+        if (steady)
+        {
+            // Each client's current request is part-way through: prompt done, remaining outputs spread evenly.
+            for (int k = 0; k < warm; k++)
+            {
+                int output = input.OutputTokens[k];
+                int remaining = Math.Max(1, (int)Math.Ceiling(output * (k + 0.5) / warm));
+                sent[k] = arrival[k] = double.NegativeInfinity;
+                prefilled[k] = prompt;
+                running++;
+                decoding++;
+                kvUsed += prompt + output - remaining;
+                finishes.Enqueue(k, remaining);
+            }
+
+            next = nextSend = warm;
+        }
+        else
+        {
+            for (; nextSend < clients; nextSend++)
+            {
+                Send(nextSend);
+            }
+        }
 
         void Finish(int request)
         {
             int output = input.OutputTokens[request];
-            if (output > 1)
+            if (request >= warm)
             {
-                tpotSum += (now - firstToken[request]) / (output - 1);
-                tpotCount++;
+                if (output > 1)
+                {
+                    tpotSum += (now - firstToken[request]) / (output - 1);
+                    tpotCount++;
+                }
+
+                outputTokens += output;
             }
 
-            outputTokens += output;
             kvUsed -= prompt + output;
             running--;
             finished++;
+            if (nextSend < n)
+            {
+                // The client whose request finished sends its next one.
+                Send(nextSend++);
+            }
         }
 
         bool CanAdmit() =>
-            next < n && running < maxRunning && Arrival(next) <= now
+            next < n && running < maxRunning && arrival[next] <= now
             && (running == 0 || kvUsed + prompt <= input.KvTokenCapacity);
 
         while (finished < n)
@@ -114,7 +196,7 @@ public static class BurstSimulation
             if (!prefillWaiting && decoding == 0)
             {
                 // Idle until the front end hands over the next request.
-                now = Math.Max(now, Arrival(next));
+                now = Math.Max(now, arrival[next]);
                 continue;
             }
 
@@ -125,14 +207,15 @@ public static class BurstSimulation
                 finishes.TryPeek(out _, out long nextFinish);
                 long jump = Math.Max(1, nextFinish - decodeSteps);
                 double step = Decode(decodeBatch);
-                if (next < n && running < maxRunning && Arrival(next) > now)
+                if (next < n && running < maxRunning && arrival[next] > now && double.IsFinite(arrival[next]))
                 {
-                    jump = Math.Min(jump, Math.Max(1, (long)Math.Ceiling((Arrival(next) - now) / step)));
+                    jump = Math.Min(jump, Math.Max(1, (long)Math.Ceiling((arrival[next] - now) / step)));
                 }
 
                 now += jump * step;
                 gapSum += jump * step * decoding;
                 gapCount += (double)jump * decoding;
+                emitted += (double)jump * decoding;
                 steps += jump;
                 decodeSteps += jump;
                 kvUsed += (double)jump * decoding;
@@ -170,7 +253,7 @@ public static class BurstSimulation
                 }
             }
 
-            double ms = input.PrefillStepMs(tokens);
+            double ms = Prefill(tokens);
             if (decodeBatch > 0)
             {
                 ms += Decode(decodeBatch) - input.StepOverheadMs;
@@ -182,6 +265,7 @@ public static class BurstSimulation
             if (decodeBatch > 0)
             {
                 gapCount += decodeBatch;
+                emitted += decodeBatch;
                 decodeSteps++;
                 kvUsed += decodeBatch;
                 Retire();
@@ -190,7 +274,9 @@ public static class BurstSimulation
             foreach (int request in completed)
             {
                 firstToken[request] = now;
-                ttftSum += now + input.RequestOverheadMs;
+                ttftSum += now + input.RequestOverheadMs - sent[request];
+                ttftCount++;
+                emitted += 1;
                 kvUsed += 1;
                 if (input.OutputTokens[request] <= 1)
                 {
@@ -204,11 +290,12 @@ public static class BurstSimulation
             }
         }
 
+        bool window = steady && double.IsFinite(windowEnd) && windowEnd > 0;
         return new BurstOutcome(
-            ttftSum / n,
+            ttftCount > 0 ? ttftSum / ttftCount : 0,
             tpotCount > 0 ? tpotSum / tpotCount : 0,
-            now,
-            outputTokens,
+            window ? windowEnd : now,
+            window ? (long)Math.Round(windowTokens) : outputTokens,
             steps,
             gapCount > 0 ? gapSum / gapCount : 0);
 

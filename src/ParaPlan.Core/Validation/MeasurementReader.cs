@@ -46,6 +46,7 @@ public static class MeasurementReader
                 Disaggregated = map.String("disaggregated"),
                 BatchSize = map.String("batch_size"),
                 Concurrency = Whole(map, "concurrency"),
+                NumRequests = Whole(map, "num_requests"),
                 Isl = Whole(map, "isl"),
                 Osl = Whole(map, "osl"),
                 Scenario = map.String("scenario") ?? string.Empty,

@@ -44,6 +44,9 @@ public sealed record MeasurementRecord
 
     public int? Concurrency { get; init; }
 
+    /// <summary>Requests the benchmark sent in all (<c>--num-prompts</c>); null for a measurement window of a longer run.</summary>
+    public int? NumRequests { get; init; }
+
     public int? Isl { get; init; }
 
     public int? Osl { get; init; }

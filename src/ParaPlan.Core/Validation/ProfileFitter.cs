@@ -40,7 +40,7 @@ public static class ProfileFitter
     public static IReadOnlyList<string> EngineKeys { get; } =
     [
         "step_overhead_ms", "layer_overhead_us", "moe_layer_overhead_us", "sequence_overhead_us", "request_overhead_ms",
-        "admission_ms", "moe_gemm_compute_efficiency",
+        "admission_ms", "moe_gemm_compute_efficiency", "moe_memory_bandwidth_efficiency",
     ];
 
     /// <summary>Engines with fewer records than this fit only their overheads.</summary>
@@ -98,8 +98,16 @@ public static class ProfileFitter
     private static List<FittedValues> FitLevels(List<MappedRecord> records, int rounds)
     {
         var levels = new List<FittedValues>();
-        Dictionary<string, double> shared = Descend(records, new Dictionary<string, double>(StringComparer.Ordinal), SharedKeys, _ => [], rounds);
-        levels.Add(new FittedValues("generic", shared, records.Count));
+        // Kernel efficiencies come from runs the engine's kernels bound (offline, static-batch, latency and closed-loop
+        // runs); a burst's figures are shaped as much by the front end and the scheduler, which the engine level fits.
+        List<MappedRecord> kernelBound = [.. records.Where(m => m.Mode != MeasurementMode.Burst)];
+        if (kernelBound.Count == 0)
+        {
+            kernelBound = records;
+        }
+
+        Dictionary<string, double> shared = Descend(kernelBound, new Dictionary<string, double>(StringComparer.Ordinal), SharedKeys, _ => [], rounds);
+        levels.Add(new FittedValues("generic", shared, kernelBound.Count));
         foreach (IGrouping<EngineKind, MappedRecord> group in records.GroupBy(m => m.Scenario.Engine).OrderBy(g => g.Key))
         {
             var engineRecords = group.ToList();

@@ -110,24 +110,32 @@ public static class Validator
                 }
 
             case MeasurementMode.ClosedLoop:
-                Add(OutputThroughput, r.OutputTokensPerSecondPerGpu, e.OutputTokensPerSPerGpu, "output tokens/s per GPU of the cycle");
-                if (r.TtftStat?.Contains("queueing", StringComparison.Ordinal) != true && !r.Notes.Contains("dominated by queueing", StringComparison.Ordinal))
                 {
-                    double oneRequest = profile.RequestOverheadMs + (e.CyclePrefillMs / Math.Max(1, e.RunningSequencesPerGroup)) + (scenario.Workload.Concurrency.Sequences > 1 ? e.TpotMs : 0);
-                    Add(Ttft, r.TtftMs, oneRequest, "one request's prefill + one decode step of the others");
-                }
+                    // The clients' loop simulated step by step: each request waits for the prompts ahead of it and
+                    // shares steps with the other clients' decodes; a run of N prompts from an empty engine, or the
+                    // steady state of a measurement window.
+                    BurstOutcome loop = SimulateBurst(mapped, e, profile);
+                    string how = r.NumRequests is { } sentAll ? $"{sentAll} requests from an empty engine" : "steady state";
+                    double throughput = loop.OutputTokens * (double)mapped.Strategy.DataParallel / (loop.MakespanMs / 1000) / mapped.Strategy.GpusPerInstance;
+                    Add(OutputThroughput, r.OutputTokensPerSecondPerGpu, throughput, $"closed loop simulated step by step ({how}): output tokens / time");
+                    if (r.TtftStat?.Contains("queueing", StringComparison.Ordinal) != true && !r.Notes.Contains("dominated by queueing", StringComparison.Ordinal))
+                    {
+                        Add(Ttft, r.TtftMs, loop.MeanTtftMs, $"closed loop simulated step by step ({how}): mean time to first token, queueing for prefill included");
+                    }
 
-                Add(Tpot, r.TpotMs ?? r.ItlMs, steadyTpot, r.TpotMs is null ? "measured ITL vs cycle / output tokens" : "cycle / output tokens");
-                break;
+                    Add(Tpot, r.TpotMs ?? r.ItlMs, r.TpotMs is null ? loop.MeanItlMs : loop.MeanTpotMs, r.TpotMs is null ? "measured ITL vs simulated mean gap between tokens" : "closed loop simulated step by step: mean over requests of (last - first token) / (output - 1)");
+                    break;
+                }
         }
 
         return rows;
     }
 
     /// <summary>
-    /// A burst of N requests sent at once, run through the engine's scheduler step by step (<see cref="BurstSimulation"/>)
-    /// with the cost model's step times: mean TTFT, mean TPOT and output tokens/s per GPU over the whole run. A dataset
-    /// of conversations (ShareGPT) gives exponential output lengths with the stated mean; a random dataset the stated length.
+    /// A burst of N requests sent at once, or a closed loop of C clients, run through the engine's scheduler step by
+    /// step (<see cref="BurstSimulation"/>) with the cost model's step times: mean TTFT, mean TPOT and output tokens/s
+    /// per GPU over the run (a closed loop without a stated request count: its steady-state window). A dataset of
+    /// conversations (ShareGPT) gives exponential output lengths with the stated mean; a random dataset the stated length.
     /// </summary>
     public static BurstOutcome SimulateBurst(MappedRecord mapped, EstimateResult e, EfficiencyProfile profile)
     {
@@ -137,7 +145,14 @@ public static class Validator
         Scenario scenario = mapped.Scenario;
         ParallelStrategy strategy = mapped.Strategy;
         int groups = strategy.Replicas * strategy.DataParallel;
-        int requests = (int)Math.Ceiling((double)(scenario.Workload.Concurrency.Sequences ?? 1) / groups);
+        int clients = scenario.Workload.Concurrency.Sequences ?? 1;
+        bool closedLoop = mapped.Mode == MeasurementMode.ClosedLoop;
+        bool steady = closedLoop && mapped.Record.NumRequests is null;
+        // A burst sends every request at once; a closed loop N prompts (or, for a window of a long run, enough
+        // requests after the clients' first ones to pass through every client several times).
+        int total = closedLoop ? mapped.Record.NumRequests ?? Math.Max(clients * 5, 100) : clients;
+        int requests = (int)Math.Ceiling((double)total / groups);
+        int clientsPerGroup = (int)Math.Ceiling((double)clients / groups);
         int prompt = (int)Math.Round(scenario.Workload.InputTokens.Mean);
         int output = scenario.Workload.OutputTokens;
         double kvTokens = (double)e.ConcurrencyLimitByMemory / groups * scenario.Workload.MaxContextTokens;
@@ -152,7 +167,11 @@ public static class Validator
             profile.RequestOverheadMs,
             profile.AdmissionMsPerRequest,
             e.DecodeStepAt!,
-            e.PrefillStepAt!);
+            e.PrefillStepAt!)
+        {
+            Clients = closedLoop ? clientsPerGroup : int.MaxValue,
+            SteadyState = steady,
+        };
         return BurstSimulation.Run(input);
     }
 

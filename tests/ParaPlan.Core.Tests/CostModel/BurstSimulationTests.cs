@@ -85,4 +85,36 @@ public sealed class BurstSimulationTests
         Assert.Equal(Math.Round(-200 * Math.Log(0.5 / 1000)), lengths.Max());
         Assert.Equal(BurstSimulation.OutputLengths(1000, 200, exponential: true), lengths);
     }
+    [Fact]
+    public void A_closed_loop_client_sends_its_next_request_when_the_last_one_finishes()
+    {
+        // Two clients, one prompt (100 tokens) per step. t = 0..100: prompt 0. t = 100..209: decode 0 + 99 tokens of
+        // prompt 1; request 0 done, its client sends request 2 at 209. t = 209..309: the last token of prompt 1 and
+        // 99 of prompt 2 (first token of 1 at 309). t = 309..320: decode 1 + last token of prompt 2; request 1 done,
+        // request 3 sent at 320; first token of 2 at 320. t = 320..429: decode 2 + 99 tokens of prompt 3; request 2
+        // done. t = 429..430: last token of prompt 3. t = 430..440: its decode.
+        // TTFT 100, 309, 320 - 209 = 111, 430 - 320 = 110; TPOT 109, 11, 109, 10.
+        BurstOutcome o = BurstSimulation.Run(Input([2, 2, 2, 2], budget: 100) with { Clients = 2 });
+        Assert.Equal((100 + 309 + 111 + 110) / 4.0, o.MeanTtftMs, 9);
+        Assert.Equal((109 + 11 + 109 + 10) / 4.0, o.MeanTpotMs, 9);
+        Assert.Equal(440, o.MakespanMs, 9);
+        Assert.Equal(8, o.OutputTokens);
+        Assert.Equal(7, o.Steps);
+    }
+
+    [Fact]
+    public void A_steady_state_window_starts_with_the_clients_part_way_through_and_ends_at_the_last_send()
+    {
+        // Two clients already decoding with 1 and 3 tokens to go (4 x 0.5 / 2 and 4 x 1.5 / 2, rounded up), left out
+        // of the figures. t = 0..10: both decode; the first finishes and its client sends request 2. t = 10..120:
+        // decode + prompt 2 (100 ms); first token at 120 (TTFT 110). t = 120..130: the other warm request finishes
+        // and request 3, the last, is sent: the window closes at 130 ms with 6 tokens emitted (2 + 1 + 1 + 2).
+        // Afterwards request 3 runs like request 2 (TTFT 110); request 2 ends at 250 (TPOT 130 / 3), request 3 at
+        // 270 (TPOT 30 / 3).
+        BurstOutcome o = BurstSimulation.Run(Input([4, 4, 4, 4]) with { Clients = 2, SteadyState = true });
+        Assert.Equal(110, o.MeanTtftMs, 9);
+        Assert.Equal(((130 / 3.0) + 10) / 2, o.MeanTpotMs, 9);
+        Assert.Equal(130, o.MakespanMs, 9);
+        Assert.Equal(6, o.OutputTokens);
+    }
 }

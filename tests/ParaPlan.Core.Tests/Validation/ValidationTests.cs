@@ -28,11 +28,27 @@ public class ValidationTests
     [Fact]
     public void Median_error_per_metric_stays_within_the_figures_the_README_reports()
     {
-        // README: output tokens/s per GPU 8.6%, TPOT 9.6%, TTFT 23.9% median absolute error on these records.
+        // README: output tokens/s per GPU 10.0%, TPOT 15.6%, TTFT 16.0% median absolute error on these records.
         Dictionary<string, MetricSummary> summary = Report.Value.Summary.ToDictionary(s => s.Metric);
-        Assert.True(summary[Validator.OutputThroughput].MedianApe <= 10, $"throughput median {summary[Validator.OutputThroughput].MedianApe:0.0}%");
-        Assert.True(summary[Validator.Tpot].MedianApe <= 12, $"TPOT median {summary[Validator.Tpot].MedianApe:0.0}%");
-        Assert.True(summary[Validator.Ttft].MedianApe <= 26, $"TTFT median {summary[Validator.Ttft].MedianApe:0.0}%");
+        Assert.True(summary[Validator.OutputThroughput].MedianApe <= 10.5, $"throughput median {summary[Validator.OutputThroughput].MedianApe:0.0}%");
+        Assert.True(summary[Validator.Tpot].MedianApe <= 16.5, $"TPOT median {summary[Validator.Tpot].MedianApe:0.0}%");
+        Assert.True(summary[Validator.Ttft].MedianApe <= 17, $"TTFT median {summary[Validator.Ttft].MedianApe:0.0}%");
+    }
+
+    [Fact]
+    public void Every_GPUStack_performance_lab_record_is_expressed_and_its_medians_match_the_README()
+    {
+        // data/validation/gpustack-performance-lab.json: 101 runs transcribed from gpustack/gpustack
+        // docs/performance-lab (92 bursts, 9 closed loops). README: 19.5%, 23.6%, 22.6% median error.
+        string path = TestFiles.InRepository("data", "validation", "gpustack-performance-lab.json");
+        ValidationReport report = Validator.Run(path, MeasurementReader.ReadFile(path));
+        Assert.Equal(101, report.Records);
+        Assert.Equal(101, report.Covered);
+        Dictionary<string, MetricSummary> summary = report.Summary.ToDictionary(s => s.Metric);
+        Assert.Equal(101, summary[Validator.Ttft].Count);
+        Assert.True(summary[Validator.OutputThroughput].MedianApe <= 20.5, $"throughput median {summary[Validator.OutputThroughput].MedianApe:0.0}%");
+        Assert.True(summary[Validator.Tpot].MedianApe <= 24.5, $"TPOT median {summary[Validator.Tpot].MedianApe:0.0}%");
+        Assert.True(summary[Validator.Ttft].MedianApe <= 23.5, $"TTFT median {summary[Validator.Ttft].MedianApe:0.0}%");
     }
 
     [Fact]
