@@ -73,32 +73,11 @@ public static class BurstSimulation
         int prompt = Math.Max(1, input.PromptTokens);
         int budget = Math.Max(1, input.BatchedTokens);
         int maxRunning = Math.Max(1, input.MaxRunning);
-        var decodeCache = new Dictionary<int, double>();
-        double Decode(int batch)
-        {
-            if (!decodeCache.TryGetValue(batch, out double ms))
-            {
-                ms = input.DecodeStepMs(batch);
-                decodeCache[batch] = ms;
-            }
-
-            return ms;
-        }
-
+        Func<int, double> decode = Memoised(input.DecodeStepMs);
+        Func<int, double> prefill = Memoised(input.PrefillStepMs);
         int clients = Math.Clamp(input.Clients, 1, n);
         bool steady = input.SteadyState && input.Clients < n;
         int warm = steady ? clients : 0; // requests taken as already running, left out of the figures
-        var prefillCache = new Dictionary<int, double>();
-        double Prefill(int tokens)
-        {
-            if (!prefillCache.TryGetValue(tokens, out double ms))
-            {
-                ms = input.PrefillStepMs(tokens);
-                prefillCache[tokens] = ms;
-            }
-
-            return ms;
-        }
 
         var firstToken = new double[n];
         var sent = new double[n];
@@ -206,7 +185,7 @@ public static class BurstSimulation
                 // Decode-only steps at this batch until the next request finishes or the next one arrives.
                 finishes.TryPeek(out _, out long nextFinish);
                 long jump = Math.Max(1, nextFinish - decodeSteps);
-                double step = Decode(decodeBatch);
+                double step = decode(decodeBatch);
                 if (next < n && running < maxRunning && arrival[next] > now && double.IsFinite(arrival[next]))
                 {
                     jump = Math.Min(jump, Math.Max(1, (long)Math.Ceiling((arrival[next] - now) / step)));
@@ -253,10 +232,10 @@ public static class BurstSimulation
                 }
             }
 
-            double ms = Prefill(tokens);
+            double ms = prefill(tokens);
             if (decodeBatch > 0)
             {
-                ms += Decode(decodeBatch) - input.StepOverheadMs;
+                ms += decode(decodeBatch) - input.StepOverheadMs;
             }
 
             now += ms;
@@ -308,6 +287,22 @@ public static class BurstSimulation
                 Finish(request);
             }
         }
+    }
+
+    /// <summary>A step-time function evaluated once per distinct size (the cost model's step functions are not cheap).</summary>
+    private static Func<int, double> Memoised(Func<double, double> stepMs)
+    {
+        var cache = new Dictionary<int, double>();
+        return size =>
+        {
+            if (!cache.TryGetValue(size, out double ms))
+            {
+                ms = stepMs(size);
+                cache[size] = ms;
+            }
+
+            return ms;
+        };
     }
 
     /// <summary>
