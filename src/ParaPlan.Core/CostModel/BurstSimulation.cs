@@ -101,8 +101,7 @@ public static class BurstSimulation
         long outputTokens = 0;
         int finished = 0;
         double gapSum = 0, gapCount = 0;
-        double emitted = 0;           // tokens emitted so far (steady state: the window's throughput)
-        double windowEnd = double.NaN, windowTokens = 0;
+        double windowEnd = double.NaN, windowTokens = 0; // steady state: when the last request is sent, tokens emitted by then
 
         void Send(int request)
         {
@@ -112,7 +111,7 @@ public static class BurstSimulation
             if (request == n - 1 && steady)
             {
                 windowEnd = now;
-                windowTokens = emitted;
+                windowTokens = gapCount + ttftCount; // every later token closes a gap; every first token is counted once
             }
         }
 
@@ -194,7 +193,6 @@ public static class BurstSimulation
                 now += jump * step;
                 gapSum += jump * step * decoding;
                 gapCount += (double)jump * decoding;
-                emitted += (double)jump * decoding;
                 steps += jump;
                 decodeSteps += jump;
                 kvUsed += (double)jump * decoding;
@@ -244,7 +242,6 @@ public static class BurstSimulation
             if (decodeBatch > 0)
             {
                 gapCount += decodeBatch;
-                emitted += decodeBatch;
                 decodeSteps++;
                 kvUsed += decodeBatch;
                 Retire();
@@ -255,7 +252,6 @@ public static class BurstSimulation
                 firstToken[request] = now;
                 ttftSum += now + input.RequestOverheadMs - sent[request];
                 ttftCount++;
-                emitted += 1;
                 kvUsed += 1;
                 if (input.OutputTokens[request] <= 1)
                 {
@@ -269,7 +265,7 @@ public static class BurstSimulation
             }
         }
 
-        bool window = steady && double.IsFinite(windowEnd) && windowEnd > 0;
+        bool window = double.IsFinite(windowEnd); // set only in the steady state
         return new BurstOutcome(
             ttftCount > 0 ? ttftSum / ttftCount : 0,
             tpotCount > 0 ? tpotSum / tpotCount : 0,

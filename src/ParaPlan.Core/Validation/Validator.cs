@@ -84,8 +84,6 @@ public static class Validator
             }
         }
 
-        // Mean time between a sequence's tokens when other requests' prefills share the engine: the cycle spread over its tokens.
-        double steadyTpot = e.CycleMs / output;
         switch (mapped.Mode)
         {
             case MeasurementMode.BatchOneLatency:
@@ -96,14 +94,14 @@ public static class Validator
                 Add(OutputThroughput, r.OutputTokensPerSecondPerGpu, e.OutputTokensPerSPerGpu, "output tokens/s per GPU of the cycle");
                 break;
             case MeasurementMode.FixedBatchLatency:
-                Add(Tpot, r.TpotMs, steadyTpot, "(prefill + output x decode step) / output tokens");
+                // Mean time between a sequence's tokens when its prefill shares the run: the cycle spread over its tokens.
+                Add(Tpot, r.TpotMs, e.CycleMs / output, "(prefill + output x decode step) / output tokens");
                 break;
             case MeasurementMode.Burst:
                 {
                     BurstOutcome burst = SimulateBurst(mapped, e, profile);
                     string lengths = VariedLengths(r) ? "exponential output lengths" : "fixed lengths";
-                    double throughput = burst.OutputTokens * (double)mapped.Strategy.DataParallel / (burst.MakespanMs / 1000) / mapped.Strategy.GpusPerInstance;
-                    Add(OutputThroughput, r.OutputTokensPerSecondPerGpu, throughput, $"burst simulated step by step ({lengths}): output tokens / time until the last finishes");
+                    Add(OutputThroughput, r.OutputTokensPerSecondPerGpu, OutputPerGpu(burst, mapped.Strategy), $"burst simulated step by step ({lengths}): output tokens / time until the last finishes");
                     Add(Ttft, r.TtftMs, burst.MeanTtftMs, "burst simulated step by step: mean time to each request's first token");
                     Add(Tpot, r.TpotMs, burst.MeanTpotMs, "burst simulated step by step: mean over requests of (last - first token) / (output - 1)");
                     break;
@@ -116,8 +114,7 @@ public static class Validator
                     // steady state of a measurement window.
                     BurstOutcome loop = SimulateBurst(mapped, e, profile);
                     string how = r.NumRequests is { } sentAll ? $"{sentAll} requests from an empty engine" : "steady state";
-                    double throughput = loop.OutputTokens * (double)mapped.Strategy.DataParallel / (loop.MakespanMs / 1000) / mapped.Strategy.GpusPerInstance;
-                    Add(OutputThroughput, r.OutputTokensPerSecondPerGpu, throughput, $"closed loop simulated step by step ({how}): output tokens / time");
+                    Add(OutputThroughput, r.OutputTokensPerSecondPerGpu, OutputPerGpu(loop, mapped.Strategy), $"closed loop simulated step by step ({how}): output tokens / time");
                     if (r.TtftStat?.Contains("queueing", StringComparison.Ordinal) != true && !r.Notes.Contains("dominated by queueing", StringComparison.Ordinal))
                     {
                         Add(Ttft, r.TtftMs, loop.MeanTtftMs, $"closed loop simulated step by step ({how}): mean time to first token, queueing for prefill included");
@@ -174,6 +171,10 @@ public static class Validator
         };
         return BurstSimulation.Run(input);
     }
+
+    /// <summary>Output tokens/s per GPU of a simulated run of one DP group, every group running the same.</summary>
+    private static double OutputPerGpu(BurstOutcome run, ParallelStrategy strategy) =>
+        run.OutputTokens * (double)strategy.DataParallel / (run.MakespanMs / 1000) / strategy.GpusPerInstance;
 
     private static bool VariedLengths(MeasurementRecord record) =>
         record.Dataset.Contains("ShareGPT", StringComparison.OrdinalIgnoreCase);
