@@ -35,7 +35,8 @@ public sealed record BurstInput(
     /// <summary>
     /// A closed loop measured in its steady state (a benchmark that reports a window of a long run, such as
     /// genai-perf): the clients' first requests are taken as already running, with remaining output lengths spread
-    /// evenly, and are left out of the figures; throughput is counted until the last request is sent. False: every
+    /// evenly, and are left out of the figures; throughput is counted until the last request is sent; the mean TTFT
+    /// adds the wait of random arrivals (<see cref="BurstSimulation.RandomArrivalWaitMs"/>). False: every
     /// request from an empty engine, as <c>vllm bench serve --num-prompts N</c> reports them.
     /// </summary>
     public bool SteadyState { get; init; }
@@ -266,8 +267,14 @@ public static class BurstSimulation
         }
 
         bool window = double.IsFinite(windowEnd); // set only in the steady state
+        double meanTtft = ttftCount > 0 ? ttftSum / ttftCount : 0;
+        if (window && clients > 1)
+        {
+            meanTtft += RandomArrivalWaitMs(prompt, budget, prefill, clients, (n - warm) / windowEnd);
+        }
+
         return new BurstOutcome(
-            ttftCount > 0 ? ttftSum / ttftCount : 0,
+            meanTtft,
             tpotCount > 0 ? tpotSum / tpotCount : 0,
             window ? windowEnd : now,
             window ? (long)Math.Round(windowTokens) : outputTokens,
@@ -283,6 +290,27 @@ public static class BurstSimulation
                 Finish(request);
             }
         }
+    }
+
+    /// <summary>
+    /// The wait for the prompts ahead of a request when arrivals are random rather than the steady state's even
+    /// spacing: the M/D/1 (Pollaczek-Khinchine) mean wait rho x S / (2 (1 - rho)), with S the time to prefill one
+    /// prompt alone, rho = arrival rate x S counting only the other clients' arrivals ((C - 1) / C of the rate),
+    /// rho capped at 0.95 (at and beyond saturation the simulation's own queue grows instead).
+    /// </summary>
+    public static double RandomArrivalWaitMs(int prompt, int budget, Func<int, double> prefill, int clients, double arrivalsPerMs)
+    {
+        ArgumentNullException.ThrowIfNull(prefill);
+        if (clients <= 1 || !(arrivalsPerMs > 0))
+        {
+            return 0;
+        }
+
+        int chunks = (prompt + budget - 1) / budget;
+        int last = prompt - ((chunks - 1) * budget);
+        double service = ((chunks - 1) * prefill(budget)) + prefill(last);
+        double rho = Math.Min(0.95, arrivalsPerMs * service * (clients - 1) / clients);
+        return rho * service / (2 * (1 - rho));
     }
 
     /// <summary>A step-time function evaluated once per distinct size (the cost model's step functions are not cheap).</summary>

@@ -22,7 +22,7 @@ public sealed class EfficiencyCatalog : IProfileSource
         "gemm_compute_efficiency", "gemm_half_efficiency_tokens", "moe_gemm_compute_efficiency", "moe_gemm_half_efficiency_tokens", "attention_compute_efficiency",
         "memory_bandwidth_efficiency", "moe_memory_bandwidth_efficiency", "intra_node_link_efficiency", "inter_node_link_efficiency", "step_overhead_ms",
         "layer_overhead_us", "moe_layer_overhead_us", "sequence_overhead_us", "request_overhead_ms", "expert_overhead_us", "max_batched_tokens", "max_running_sequences", "runtime_reserve_gb",
-        "prefill_first", "admission_ms",
+        "prefill_first", "admission_ms", "streaming_token_us",
     ];
 
     private readonly List<Entry> _entries;
@@ -56,7 +56,7 @@ public sealed class EfficiencyCatalog : IProfileSource
                 foreach (string key in valueMap.Keys)
                 {
                     double value = valueMap.Number(key) ?? throw valueMap.Missing(key);
-                    if (value < 0 || (value == 0 && !key.EndsWith("overhead_us", StringComparison.Ordinal) && !key.EndsWith("overhead_ms", StringComparison.Ordinal) && key is not ("prefill_first" or "admission_ms")))
+                    if (value < 0 || (value == 0 && !key.EndsWith("overhead_us", StringComparison.Ordinal) && !key.EndsWith("overhead_ms", StringComparison.Ordinal) && key is not ("prefill_first" or "admission_ms" or "streaming_token_us")))
                     {
                         throw valueMap.Fail(key, "must be above 0 (overheads may be 0).");
                     }
@@ -179,6 +179,7 @@ public sealed class EfficiencyCatalog : IProfileSource
             LayerOverheadUs = values["layer_overhead_us"],
             MoeLayerOverheadUs = values["moe_layer_overhead_us"],
             SequenceOverheadUs = values["sequence_overhead_us"],
+            StreamingTokenUs = values["streaming_token_us"],
             RequestOverheadMs = values["request_overhead_ms"],
             ExpertOverheadUs = values["expert_overhead_us"],
             MaxBatchedTokens = (int)values["max_batched_tokens"],

@@ -42,8 +42,15 @@ public sealed record EfficiencyProfile
     /// <summary>Extra time per decoder layer per iteration (kernel launches and syncs), microseconds.</summary>
     public required double LayerOverheadUs { get; init; }
 
-    /// <summary>CPU time per running sequence per decode step (sampling, detokenising, streaming), microseconds.</summary>
+    /// <summary>CPU time per running sequence per decode step in the engine (scheduling, sampling, detokenising), microseconds.</summary>
     public required double SequenceOverheadUs { get; init; }
+
+    /// <summary>
+    /// CPU time per streamed token of a served run (the API server's detokenising and server-sent event, the
+    /// benchmark client's parsing), microseconds: added per running sequence to every decode step of a deployment
+    /// behind an HTTP front end, on top of <see cref="SequenceOverheadUs"/>. Zero for offline runs (no front end).
+    /// </summary>
+    public double StreamingTokenUs { get; init; }
 
     /// <summary>Fixed latency a request spends outside the GPU before its first token (HTTP, tokenising, scheduling), ms.</summary>
     public required double RequestOverheadMs { get; init; }
@@ -87,7 +94,7 @@ public sealed record EfficiencyProfile
     [
         "gemm_compute_efficiency", "moe_gemm_compute_efficiency", "attention_compute_efficiency",
         "memory_bandwidth_efficiency", "moe_memory_bandwidth_efficiency", "intra_node_link_efficiency", "step_overhead_ms", "layer_overhead_us",
-        "moe_layer_overhead_us", "sequence_overhead_us", "request_overhead_ms", "expert_overhead_us", "admission_ms",
+        "moe_layer_overhead_us", "sequence_overhead_us", "streaming_token_us", "request_overhead_ms", "expert_overhead_us", "admission_ms",
     ];
 
     /// <summary>This profile with one value (named as in the data file) replaced.</summary>
@@ -104,6 +111,7 @@ public sealed record EfficiencyProfile
         "layer_overhead_us" => this with { LayerOverheadUs = value },
         "moe_layer_overhead_us" => this with { MoeLayerOverheadUs = value },
         "sequence_overhead_us" => this with { SequenceOverheadUs = value },
+        "streaming_token_us" => this with { StreamingTokenUs = value },
         "expert_overhead_us" => this with { ExpertOverheadUs = value },
         "request_overhead_ms" => this with { RequestOverheadMs = value },
         "admission_ms" => this with { AdmissionMsPerRequest = value },
@@ -124,6 +132,7 @@ public sealed record EfficiencyProfile
         "layer_overhead_us" => LayerOverheadUs,
         "moe_layer_overhead_us" => MoeLayerOverheadUs,
         "sequence_overhead_us" => SequenceOverheadUs,
+        "streaming_token_us" => StreamingTokenUs,
         "expert_overhead_us" => ExpertOverheadUs,
         "request_overhead_ms" => RequestOverheadMs,
         "admission_ms" => AdmissionMsPerRequest,

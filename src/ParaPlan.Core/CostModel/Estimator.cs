@@ -355,6 +355,7 @@ public static class Estimator
                     ["moe_layer_overhead_us"] = _profile.MoeLayerOverheadUs,
                     ["moe_memory_bandwidth_efficiency"] = _profile.MoeMemoryBandwidthEfficiency,
                     ["sequence_overhead_us"] = _profile.SequenceOverheadUs,
+                    ["streaming_token_us"] = _profile.StreamingTokenUs,
                     ["expert_overhead_us"] = _profile.ExpertOverheadUs,
                     ["request_overhead_ms"] = _profile.RequestOverheadMs,
                 },
@@ -522,7 +523,7 @@ public static class Estimator
             double attentionFlops = tokensPerGroup * Math.Ceiling(context / _sp) * _shard.DecodeAttentionFlopsPerContextToken;
             double attentionBytes = tokensPerGroup * Math.Ceiling(context / _sp) * _shard.KvElementsPerTokenLayer * _kvBytes;
             (Ledger slowest, double sum, double memorySum, double memorySlowest) = Stages(tokensPerGroup, attentionFlops, attentionBytes, prefill: false, tokensPerGroup);
-            double overhead = (_profile.StepOverheadMs / 1000) + (tokensPerGroup * microBatches * _profile.SequenceOverheadUs / 1e6);
+            double overhead = (_profile.StepOverheadMs / 1000) + (tokensPerGroup * microBatches * (_profile.SequenceOverheadUs + _profile.StreamingTokenUs) / 1e6);
             double busy = microBatches * slowest.Seconds;
             double cycle = Math.Max(sum, busy);
             var step = new Step(_report)
@@ -540,7 +541,7 @@ public static class Estimator
                     operators.Add(new OperatorCost("pipeline (other stages)", "overhead", 1, Round((cycle - busy) * 1000), 0, 0, "overhead"));
                 }
 
-                operators.Add(new OperatorCost("step overhead (scheduling, sampling, per-sequence CPU work)", "overhead", 1, Round(overhead * 1000), 0, 0, "overhead"));
+                operators.Add(new OperatorCost("step overhead (scheduling, sampling, per-sequence CPU work, streaming)", "overhead", 1, Round(overhead * 1000), 0, 0, "overhead"));
             }
 
             return step;

@@ -39,8 +39,8 @@ public static class ProfileFitter
     /// <summary>What an engine fits for itself.</summary>
     public static IReadOnlyList<string> EngineKeys { get; } =
     [
-        "step_overhead_ms", "layer_overhead_us", "moe_layer_overhead_us", "sequence_overhead_us", "request_overhead_ms",
-        "admission_ms", "moe_gemm_compute_efficiency", "moe_memory_bandwidth_efficiency",
+        "streaming_token_us", "step_overhead_ms", "layer_overhead_us", "moe_layer_overhead_us", "sequence_overhead_us",
+        "request_overhead_ms", "admission_ms", "moe_gemm_compute_efficiency", "moe_memory_bandwidth_efficiency",
     ];
 
     /// <summary>Engines with fewer records than this fit only their overheads.</summary>
@@ -61,6 +61,7 @@ public static class ProfileFitter
         ["layer_overhead_us"] = [0, 2, 5, 10, 20, 40],
         ["moe_layer_overhead_us"] = [0, 10, 20, 40, 80, 120, 160, 240, 320],
         ["sequence_overhead_us"] = [0, 5, 10, 20, 40, 80, 120],
+        ["streaming_token_us"] = [0, 20, 40, 60, 80, 120, 160, 240, 320],
         ["request_overhead_ms"] = [0, 5, 10, 20, 40],
         ["expert_overhead_us"] = [0, 0.5, 1, 2],
         ["admission_ms"] = [0, 1, 2, 4, 6, 8, 10, 15, 20, 30],
@@ -106,15 +107,16 @@ public static class ProfileFitter
             kernelBound = records;
         }
 
-        Dictionary<string, double> shared = Descend(kernelBound, new Dictionary<string, double>(StringComparer.Ordinal), SharedKeys, _ => [], rounds);
+        Dictionary<string, double> shared = Descend(kernelBound, levels, SharedKeys, rounds);
         levels.Add(new FittedValues("generic", shared, kernelBound.Count));
+        var below = new List<FittedValues>(levels);
         foreach (IGrouping<EngineKind, MappedRecord> group in records.GroupBy(m => m.Scenario.Engine).OrderBy(g => g.Key))
         {
             var engineRecords = group.ToList();
             IReadOnlyList<string> keys = engineRecords.Count >= MinimumRecordsForEngineKernels
                 ? EngineKeys
                 : [.. EngineKeys.Where(k => k.EndsWith("_ms", StringComparison.Ordinal) || k.EndsWith("_us", StringComparison.Ordinal))];
-            Dictionary<string, double> own = Descend(engineRecords, shared, keys, _ => [], rounds);
+            Dictionary<string, double> own = Descend(engineRecords, below, keys, rounds);
             levels.Add(new FittedValues(group.Key.ToString().ToLowerInvariant(), own, engineRecords.Count));
         }
 
@@ -122,10 +124,9 @@ public static class ProfileFitter
     }
 
     private static Dictionary<string, double> Descend(
-        List<MappedRecord> records, IReadOnlyDictionary<string, double> below, IReadOnlyList<string> keys,
-        Func<string, Dictionary<string, double>> seed, int rounds)
+        List<MappedRecord> records, IReadOnlyList<FittedValues> below, IReadOnlyList<string> keys, int rounds)
     {
-        Dictionary<string, double> values = seed(string.Empty);
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
         double best = Loss(records, below, values);
         for (int round = 0; round < rounds; round++)
         {
@@ -147,9 +148,9 @@ public static class ProfileFitter
         return values;
     }
 
-    private static double Loss(List<MappedRecord> records, IReadOnlyDictionary<string, double> below, Dictionary<string, double> values)
+    private static double Loss(List<MappedRecord> records, IReadOnlyList<FittedValues> below, Dictionary<string, double> values)
     {
-        var source = new Overrides([new FittedValues("generic", below, 0), new FittedValues("*", values, 0)]);
+        var source = new Overrides([.. below, new FittedValues("*", values, 0)]);
         var errors = records.SelectMany(m => Validator.Compare(m, source))
             .Select(c => Math.Abs(Math.Log(Math.Max(c.Predicted, 1e-9) / c.Measured)))
             .ToList();

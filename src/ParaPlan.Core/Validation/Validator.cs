@@ -59,6 +59,12 @@ public static class Validator
         ArgumentNullException.ThrowIfNull(catalog);
         Scenario scenario = mapped.Scenario;
         EfficiencyProfile profile = catalog.Resolve(scenario.Engine, scenario.Hardware.Gpu);
+        if (mapped.Mode is not (MeasurementMode.Burst or MeasurementMode.ClosedLoop))
+        {
+            // Offline, static-batch and latency runs drive the engine in-process: no HTTP front end streams their tokens.
+            profile = profile with { StreamingTokenUs = 0 };
+        }
+
         if (mapped.RunningCap is { } cap)
         {
             profile = profile with { MaxRunningSequences = cap };

@@ -111,10 +111,26 @@ public sealed class BurstSimulationTests
         // and request 3, the last, is sent: the window closes at 130 ms with 6 tokens emitted (2 + 1 + 1 + 2).
         // Afterwards request 3 runs like request 2 (TTFT 110); request 2 ends at 250 (TPOT 130 / 3), request 3 at
         // 270 (TPOT 30 / 3).
+        // Random arrivals instead of the even spacing add the M/D/1 wait: 2 requests sent in the 130 ms window, a
+        // prompt alone takes S = 100 ms, the other client's share of the rate 1/2: rho = 2/130 x 100 x 1/2 = 10/13,
+        // wait = rho x S / (2 (1 - rho)) = (1000/13) / (6/13) = 500/3 ms.
         BurstOutcome o = BurstSimulation.Run(Input([4, 4, 4, 4]) with { Clients = 2, SteadyState = true });
-        Assert.Equal(110, o.MeanTtftMs, 9);
+        Assert.Equal(110 + (500 / 3.0), o.MeanTtftMs, 9);
         Assert.Equal(((130 / 3.0) + 10) / 2, o.MeanTpotMs, 9);
         Assert.Equal(130, o.MakespanMs, 9);
         Assert.Equal(6, o.OutputTokens);
+    }
+
+    [Fact]
+    public void Random_arrivals_wait_as_in_an_M_D_1_queue()
+    {
+        // A 2,500-token prompt with a 1,000-token budget prefills in 1,000 + 1,000 + 500 ms: S = 2,500 ms. Five
+        // clients sending 0.1 requests/s between them, four of them ahead of a request: rho = 0.0001/ms x 2,500 x
+        // 4/5 = 0.2, wait = 0.2 x 2,500 / (2 x 0.8) = 312.5 ms. One client never waits for another's prompt.
+        Assert.Equal(312.5, BurstSimulation.RandomArrivalWaitMs(2500, 1000, tokens => tokens, clients: 5, arrivalsPerMs: 0.0001), 9);
+        Assert.Equal(0, BurstSimulation.RandomArrivalWaitMs(2500, 1000, tokens => tokens, clients: 1, arrivalsPerMs: 0.0001));
+
+        // Beyond saturation rho stays at 0.95: 0.95 x 100 / 0.1 = 950 ms.
+        Assert.Equal(950, BurstSimulation.RandomArrivalWaitMs(100, 1000, tokens => tokens, clients: 2, arrivalsPerMs: 1), 9);
     }
 }

@@ -64,6 +64,18 @@ public class TimeTests
     }
 
     [Fact]
+    public void Streaming_adds_its_cost_per_running_sequence_to_every_decode_step()
+    {
+        // 8 sequences, 150 us each for the front end: 8 x 0.15 = 1.2 ms more per decode step, nothing else changes.
+        const string Workload = "\nworkload: {input_tokens: 512, output_tokens: 100, concurrency: 8}\n";
+        EstimateResult plain = Scenarios.Estimate(Tiny + Workload, Scenarios.Ideal());
+        EstimateResult served = Scenarios.Estimate(Tiny + Workload, Scenarios.Ideal() with { StreamingTokenUs = 150 });
+        Assert.Equal(plain.TpotMs + 1.2, served.TpotMs, 9);
+        Assert.Equal(plain.DecodeStepAt!(8) + 1.2, served.DecodeStepAt!(8), 9);
+        Assert.Equal(plain.CyclePrefillMs, served.CyclePrefillMs, 9);
+    }
+
+    [Fact]
     public void Throughput_is_the_cycle_of_prefill_and_decode()
     {
         EstimateResult e = Scenarios.Estimate(Tiny + "\nworkload: {input_tokens: 512, output_tokens: 100, concurrency: 8}\n", Scenarios.Ideal());
