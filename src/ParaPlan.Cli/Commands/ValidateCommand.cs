@@ -42,8 +42,7 @@ internal static class ValidateCommand
             string path = string.Join(", ", paths);
             if (parse.GetValue(fit))
             {
-                var mapped = records.Select(r => RecordMapper.Map(r, out string? reason) is { } m && reason is null ? m : null).OfType<MappedRecord>().ToList();
-                Json.Write(output.Output, ProfileFitter.Fit(mapped));
+                Json.Write(output.Output, ProfileFitter.Fit(RecordMapper.Expressible(records)));
                 return ExitCodes.Success;
             }
 

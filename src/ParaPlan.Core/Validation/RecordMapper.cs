@@ -41,6 +41,23 @@ public sealed record MappedRecord(
 /// </summary>
 public static class RecordMapper
 {
+    /// <summary>The records the model can express, mapped, in their order (the others are left out).</summary>
+    public static List<MappedRecord> Expressible(IEnumerable<MeasurementRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var mapped = new List<MappedRecord>();
+        foreach (MeasurementRecord record in records)
+        {
+            MappedRecord m = Map(record, out string? reason);
+            if (reason is null)
+            {
+                mapped.Add(m);
+            }
+        }
+
+        return mapped;
+    }
+
     public static MappedRecord Map(MeasurementRecord record, out string? skipReason)
     {
         ArgumentNullException.ThrowIfNull(record);

@@ -64,16 +64,7 @@ public class ValidationTests
         // An offline run (the engine driven in-process) is predicted the same whatever the streaming cost; a served
         // burst of 984 requests is slower with it.
         string path = TestFiles.InRepository("data", "validation", "published-measurements.json");
-        var mapped = new List<MappedRecord>();
-        foreach (MeasurementRecord record in MeasurementReader.ReadFile(path))
-        {
-            MappedRecord m = RecordMapper.Map(record, out string? why);
-            if (why is null)
-            {
-                mapped.Add(m);
-            }
-        }
-
+        List<MappedRecord> mapped = RecordMapper.Expressible(MeasurementReader.ReadFile(path));
         var costly = new StreamingCost(1000);
         MappedRecord offline = mapped.First(m => m.Mode == MeasurementMode.Offline);
         Assert.Equal(
