@@ -50,7 +50,7 @@ public sealed record EfficiencyProfile
     /// benchmark client's parsing), microseconds: added per running sequence to every decode step of a deployment
     /// behind an HTTP front end, on top of <see cref="SequenceOverheadUs"/>. Zero for offline runs (no front end).
     /// </summary>
-    public double StreamingTokenUs { get; init; }
+    public required double StreamingTokenUs { get; init; }
 
     /// <summary>Fixed latency a request spends outside the GPU before its first token (HTTP, tokenising, scheduling), ms.</summary>
     public required double RequestOverheadMs { get; init; }

@@ -27,6 +27,7 @@ internal static class Scenarios
         MoeLayerOverheadUs = 0,
         ExpertOverheadUs = 0,
         SequenceOverheadUs = 0,
+        StreamingTokenUs = 0,
         RequestOverheadMs = 0,
         MaxBatchedTokens = batchedTokens,
         MaxRunningSequences = maxRunning,
