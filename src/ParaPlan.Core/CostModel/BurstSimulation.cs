@@ -9,7 +9,7 @@ namespace ParaPlan.CostModel;
 /// <param name="PrefillFirst">True when a step with new prompts runs them alone (SGLang); false when decode tokens and prompt chunks share a step (vLLM V1, TensorRT-LLM).</param>
 /// <param name="StepOverheadMs">The per-step overhead both step functions include, counted once in a mixed step.</param>
 /// <param name="RequestOverheadMs">Latency outside the engine loop before a request's first token (HTTP, tokenising).</param>
-/// <param name="AdmissionMsPerRequest">Front-end time per request: request i reaches the engine i x this after the burst.</param>
+/// <param name="AdmissionMsPerRequest">Front-end time per request on its FIFO lane: request i of a burst reaches the engine (i + 1) x this after the burst.</param>
 /// <param name="DecodeStepMs">Decode step time at a number of decoding sequences.</param>
 /// <param name="PrefillStepMs">Time of a step prefilling a number of prompt tokens.</param>
 public sealed record BurstInput(
@@ -40,6 +40,13 @@ public sealed record BurstInput(
     /// request from an empty engine, as <c>vllm bench serve --num-prompts N</c> reports them.
     /// </summary>
     public bool SteadyState { get; init; }
+
+    /// <summary>
+    /// Front-end time per token it streams to a client (detokenising, the server-sent event, the client's parsing),
+    /// ms. The front end is one FIFO lane shared by admissions and deliveries: the tokens of an engine step reach
+    /// the clients when the lane has worked through everything queued before them. 0: tokens are seen when made.
+    /// </summary>
+    public double DeliveryMsPerToken { get; init; }
 }
 
 /// <summary>What the burst gives: the client-side means a benchmark such as <c>vllm bench serve</c> reports.</summary>
@@ -57,6 +64,9 @@ public sealed record BurstOutcome(double MeanTtftMs, double MeanTpotMs, double M
 /// with prompt chunks, first of the partly prefilled requests and then of new ones in arrival order while the running
 /// cap and the KV pool allow (prefill-first engines run a step of new prompts alone instead). A request's first token
 /// comes at the end of the step that finishes its prompt; it leaves after its last output token and frees its KV.
+/// Beside the engine, the front end's one FIFO lane admits each request when it is sent and streams each step's
+/// tokens when the step ends, so the clients see tokens after the work queued before them (in a burst: every
+/// admission); TTFT, TPOT and the run's end are the clients' view.
 /// Runs of decode-only steps at an unchanged batch are taken in one jump, so a burst of thousands of requests costs
 /// a few thousand operations.
 /// </summary>
@@ -80,7 +90,7 @@ public static class BurstSimulation
         bool steady = input.SteadyState && input.Clients < n;
         int warm = steady ? clients : 0; // requests taken as already running, left out of the figures
 
-        var firstToken = new double[n];
+        var firstSeen = new double[n];  // when the client sees the request's first token
         var sent = new double[n];
         var arrival = new double[n];
         Array.Fill(arrival, double.PositiveInfinity);
@@ -88,7 +98,8 @@ public static class BurstSimulation
         var prefilled = new int[n];
         int next = 0;                 // the next request not yet admitted (arrival order)
         int nextSend = 0;             // the next request no client has sent yet
-        double frontFree = 0;         // when the front end can take the next request
+        double lane = 0;              // when the front end's FIFO lane has worked through everything queued so far
+        double delivery = input.DeliveryMsPerToken;
         var prefilling = new Queue<int>(); // admitted, prompt not complete, in admission order
         var completed = new List<int>();   // prompts the current step completes
         int running = 0;             // admitted and not finished
@@ -104,14 +115,15 @@ public static class BurstSimulation
         double gapSum = 0, gapCount = 0;
         double windowEnd = double.NaN, windowTokens = 0; // steady state: when the last request is sent, tokens emitted by then
 
-        void Send(int request)
+        void Send(int request, double at)
         {
-            sent[request] = now;
-            arrival[request] = Math.Max(now, frontFree);
-            frontFree = arrival[request] + input.AdmissionMsPerRequest;
+            // The front end admits the request after the work queued before it; the engine sees it once admitted.
+            sent[request] = at;
+            lane = Math.Max(at, lane) + input.AdmissionMsPerRequest;
+            arrival[request] = lane;
             if (request == n - 1 && steady)
             {
-                windowEnd = now;
+                windowEnd = at;
                 windowTokens = gapCount + ttftCount; // every later token closes a gap; every first token is counted once
             }
         }
@@ -137,18 +149,27 @@ public static class BurstSimulation
         {
             for (; nextSend < clients; nextSend++)
             {
-                Send(nextSend);
+                Send(nextSend, 0);
             }
         }
 
-        void Finish(int request)
+        // The tokens of a step ready at a time reach their clients behind the lane's queue: the time they are seen
+        // (the middle of their delivery; the lane is busy until its end).
+        double Deliver(double ready, int tokens)
+        {
+            double start = Math.Max(ready, lane);
+            lane = start + (tokens * delivery);
+            return start + (tokens * delivery / 2);
+        }
+
+        void Finish(int request, double seen)
         {
             int output = input.OutputTokens[request];
             if (request >= warm)
             {
                 if (output > 1)
                 {
-                    tpotSum += (now - firstToken[request]) / (output - 1);
+                    tpotSum += (seen - firstSeen[request]) / (output - 1);
                     tpotCount++;
                 }
 
@@ -160,8 +181,8 @@ public static class BurstSimulation
             finished++;
             if (nextSend < n)
             {
-                // The client whose request finished sends its next one.
-                Send(nextSend++);
+                // The client whose request finished (as it sees it) sends its next one.
+                Send(nextSend++, seen);
             }
         }
 
@@ -191,13 +212,23 @@ public static class BurstSimulation
                     jump = Math.Min(jump, Math.Max(1, (long)Math.Ceiling((arrival[next] - now) / step)));
                 }
 
+                double start = now;
                 now += jump * step;
+                double seen = now;
+                if (delivery > 0)
+                {
+                    // The lane after k equal jobs of c ms ready every step s: L_k = max(L_0 + k c, start + s + k c, start + k s + c).
+                    double c = decoding * delivery;
+                    lane = Math.Max(Math.Max(lane + (jump * c), start + step + (jump * c)), now + c);
+                    seen = lane - (c / 2);
+                }
+
                 gapSum += jump * step * decoding;
                 gapCount += (double)jump * decoding;
                 steps += jump;
                 decodeSteps += jump;
                 kvUsed += (double)jump * decoding;
-                Retire();
+                Retire(seen);
                 continue;
             }
 
@@ -239,24 +270,25 @@ public static class BurstSimulation
 
             now += ms;
             steps++;
+            double shown = Deliver(now, decodeBatch + completed.Count);
             gapSum += ms * decoding; // a prefill-only step delays every decoding sequence's next token
             if (decodeBatch > 0)
             {
                 gapCount += decodeBatch;
                 decodeSteps++;
                 kvUsed += decodeBatch;
-                Retire();
+                Retire(shown);
             }
 
             foreach (int request in completed)
             {
-                firstToken[request] = now;
-                ttftSum += now + input.RequestOverheadMs - sent[request];
+                firstSeen[request] = shown;
+                ttftSum += shown + input.RequestOverheadMs - sent[request];
                 ttftCount++;
                 kvUsed += 1;
                 if (input.OutputTokens[request] <= 1)
                 {
-                    Finish(request);
+                    Finish(request, shown);
                 }
                 else
                 {
@@ -276,18 +308,18 @@ public static class BurstSimulation
         return new BurstOutcome(
             meanTtft,
             tpotCount > 0 ? tpotSum / tpotCount : 0,
-            window ? windowEnd : now,
+            window ? windowEnd : Math.Max(now, lane),
             window ? (long)Math.Round(windowTokens) : outputTokens,
             steps,
             gapCount > 0 ? gapSum / gapCount : 0);
 
-        void Retire()
+        void Retire(double seen)
         {
             while (finishes.TryPeek(out int request, out long at) && at <= decodeSteps)
             {
                 finishes.Dequeue();
                 decoding--;
-                Finish(request);
+                Finish(request, seen);
             }
         }
     }

@@ -46,9 +46,10 @@ public sealed record EfficiencyProfile
     public required double SequenceOverheadUs { get; init; }
 
     /// <summary>
-    /// CPU time per streamed token of a served run (the API server's detokenising and server-sent event, the
-    /// benchmark client's parsing), microseconds: added per running sequence to every decode step of a deployment
-    /// behind an HTTP front end, on top of <see cref="SequenceOverheadUs"/>. Zero for offline runs (no front end).
+    /// Front-end CPU time per streamed token of a served run (the API server's detokenising and server-sent event,
+    /// the benchmark client's parsing), microseconds. The front end is one lane per instance beside the engine: it
+    /// does not slow the engine's steps, but clients see a step's tokens only when the lane has worked through them
+    /// (after the admissions queued before them). Offline runs have no front end.
     /// </summary>
     public required double StreamingTokenUs { get; init; }
 
@@ -78,8 +79,9 @@ public sealed record EfficiencyProfile
     public required bool PrefillFirst { get; init; }
 
     /// <summary>
-    /// Front-end time per request when many arrive at once (HTTP parsing, tokenising, handing to the engine), ms:
-    /// in a burst, request i reaches the scheduler i x this after the first.
+    /// Front-end time per request (HTTP parsing, tokenising, handing to the engine), ms, on the same lane as the
+    /// streaming: in a burst, request i reaches the scheduler (i + 1) x this after the burst, and the first tokens
+    /// reach the clients after every admission queued before them.
     /// </summary>
     public required double AdmissionMsPerRequest { get; init; }
 

@@ -260,10 +260,15 @@ public static class Estimator
             PrefillTokensPerGroup = ttftPrefill.TokensPerStep / _dp;
             Step meanPrefill = workload.InputTokens.IsFixed ? ttftPrefill : PrefillPass(running, meanInput);
 
-            double tpotMs = decode.TotalMs;
+            // The front end (one API server per instance, docs/cost-model.md "The front end") streams every token and
+            // admits every request on one CPU lane: per decode step of the instance it must stream one token of each
+            // running sequence and admit the 1/output of them that finish and are replaced. When that takes longer
+            // than the step, clients see tokens at the lane's pace, not the engine's.
+            double frontEndMs = runningInstance * ((_profile.StreamingTokenUs / 1000) + (_profile.AdmissionMsPerRequest / Math.Max(1, workload.OutputTokens)));
+            double tpotMs = Math.Max(decode.TotalMs, frontEndMs);
             double tpotLongestMs = workload.InputTokens.IsFixed
                 ? tpotMs
-                : DecodeStep(decodeTokensPerGroup, workload.InputTokens.Max + (workload.OutputTokens / 2.0), microBatches).TotalMs;
+                : Math.Max(DecodeStep(decodeTokensPerGroup, workload.InputTokens.Max + (workload.OutputTokens / 2.0), microBatches).TotalMs, frontEndMs);
 
             // Chunked prefill with decode priority (vLLM V1, SGLang, TensorRT-LLM in-flight batching): every prefill
             // step also runs a decode step of the requests already prefilled, on average half of them.
@@ -280,8 +285,8 @@ public static class Estimator
             double outputPerGpu = runningInstance * workload.OutputTokens / (cycleMs / 1000) / instanceGpus;
             double totalPerGpu = runningInstance * (meanInput + workload.OutputTokens) / (cycleMs / 1000) / instanceGpus;
             double firstTokensMs = ttftPrefill.TotalMs + interleavedMs;
-            double ttftMs = _profile.RequestOverheadMs + firstTokensMs + ((waves - 1) * (ttftPrefill.TotalMs + (workload.OutputTokens * tpotMs)));
-            double meanTtftMs = _profile.RequestOverheadMs + (firstTokensMs * (ttftPrefill.Steps + 1) / (2.0 * ttftPrefill.Steps)) + ((waves - 1) / 2 * (ttftPrefill.TotalMs + (workload.OutputTokens * tpotMs)));
+            double ttftMs = _profile.RequestOverheadMs + _profile.AdmissionMsPerRequest + firstTokensMs + ((waves - 1) * (ttftPrefill.TotalMs + (workload.OutputTokens * tpotMs)));
+            double meanTtftMs = _profile.RequestOverheadMs + _profile.AdmissionMsPerRequest + (firstTokensMs * (ttftPrefill.Steps + 1) / (2.0 * ttftPrefill.Steps)) + ((waves - 1) / 2 * (ttftPrefill.TotalMs + (workload.OutputTokens * tpotMs)));
 
             if (!_report)
             {
@@ -307,6 +312,20 @@ public static class Estimator
             }
 
             _assumptions.Add($"efficiency profile {_profile.Name}");
+            if (frontEndMs > 0)
+            {
+                double load = frontEndMs / decode.TotalMs;
+                string lane = $"front end (one API server per instance): {Num(_profile.StreamingTokenUs, "0.#")} us per streamed token, {Num(_profile.AdmissionMsPerRequest, "0.#")} ms per admitted request, {Num(frontEndMs, "0.##")} ms of its work per {Num(decode.TotalMs, "0.##")} ms decode step ({Num(load * 100, "0")}% busy; costs fitted on benchmark runs whose one client process also parses every token, so clients on other machines lighten it)";
+                if (load > 1)
+                {
+                    _warnings.Add($"{lane}: the front end, not the GPUs, sets the pace; clients see a token every {Num(frontEndMs, "0.##")} ms (run more API server processes, e.g. vLLM --api-server-count, or fewer sequences per instance)");
+                }
+                else
+                {
+                    _assumptions.Add(lane);
+                }
+            }
+
             _assumptions.Add($"memory holds every running sequence at its longest context ({contextForMemory} tokens); TPOT is costed at the mean context ({Num(decodeContext, "0")} tokens)");
 
             figures = new EstimateFigures(concurrency, concurrencyByMemory, memory.Weights, memory.KvCache, memory.Total, memory.Limit, ttftMs, tpotMs, tpotLongestMs, outputPerGpu, totalPerGpu);
@@ -358,6 +377,7 @@ public static class Estimator
                     ["streaming_token_us"] = _profile.StreamingTokenUs,
                     ["expert_overhead_us"] = _profile.ExpertOverheadUs,
                     ["request_overhead_ms"] = _profile.RequestOverheadMs,
+                    ["admission_ms"] = _profile.AdmissionMsPerRequest,
                 },
             };
         }
@@ -523,7 +543,7 @@ public static class Estimator
             double attentionFlops = tokensPerGroup * Math.Ceiling(context / _sp) * _shard.DecodeAttentionFlopsPerContextToken;
             double attentionBytes = tokensPerGroup * Math.Ceiling(context / _sp) * _shard.KvElementsPerTokenLayer * _kvBytes;
             (Ledger slowest, double sum, double memorySum, double memorySlowest) = Stages(tokensPerGroup, attentionFlops, attentionBytes, prefill: false, tokensPerGroup);
-            double overhead = (_profile.StepOverheadMs / 1000) + (tokensPerGroup * microBatches * (_profile.SequenceOverheadUs + _profile.StreamingTokenUs) / 1e6);
+            double overhead = (_profile.StepOverheadMs / 1000) + (tokensPerGroup * microBatches * _profile.SequenceOverheadUs / 1e6);
             double busy = microBatches * slowest.Seconds;
             double cycle = Math.Max(sum, busy);
             var step = new Step(_report)
@@ -541,7 +561,7 @@ public static class Estimator
                     operators.Add(new OperatorCost("pipeline (other stages)", "overhead", 1, Round((cycle - busy) * 1000), 0, 0, "overhead"));
                 }
 
-                operators.Add(new OperatorCost("step overhead (scheduling, sampling, per-sequence CPU work, streaming)", "overhead", 1, Round(overhead * 1000), 0, 0, "overhead"));
+                operators.Add(new OperatorCost("step overhead (scheduling, sampling, per-sequence CPU work)", "overhead", 1, Round(overhead * 1000), 0, 0, "overhead"));
             }
 
             return step;

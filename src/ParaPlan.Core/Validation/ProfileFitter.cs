@@ -61,10 +61,10 @@ public static class ProfileFitter
         ["layer_overhead_us"] = [0, 2, 5, 10, 20, 40],
         ["moe_layer_overhead_us"] = [0, 10, 20, 40, 80, 120, 160, 240, 320],
         ["sequence_overhead_us"] = [0, 5, 10, 20, 40, 80, 120],
-        ["streaming_token_us"] = [0, 20, 40, 60, 80, 120, 160, 240, 320],
+        ["streaming_token_us"] = [0, 20, 40, 60, 80, 120, 160, 240, 320, 480, 640, 960],
         ["request_overhead_ms"] = [0, 5, 10, 20, 40],
         ["expert_overhead_us"] = [0, 0.5, 1, 2],
-        ["admission_ms"] = [0, 1, 2, 4, 6, 8, 10, 15, 20, 30],
+        ["admission_ms"] = [0, 1, 2, 4, 6, 8, 10, 12, 15, 20, 25, 30],
     };
 
     public static FitResult Fit(IReadOnlyList<MappedRecord> all, int folds = 5, int rounds = 3)

@@ -59,11 +59,10 @@ public static class Validator
         ArgumentNullException.ThrowIfNull(catalog);
         Scenario scenario = mapped.Scenario;
         EfficiencyProfile profile = catalog.Resolve(scenario.Engine, scenario.Hardware.Gpu);
-        if (mapped.Mode is not (MeasurementMode.Burst or MeasurementMode.ClosedLoop))
-        {
-            // Offline, static-batch and latency runs drive the engine in-process: no HTTP front end streams their tokens.
-            profile = profile with { StreamingTokenUs = 0 };
-        }
+        // The engine's figures without the front end: a served run's front end is the simulation's lane
+        // (SimulateBurst); offline, static-batch and latency runs drive the engine in-process, with no front end.
+        EfficiencyProfile served = profile;
+        profile = profile with { StreamingTokenUs = 0, AdmissionMsPerRequest = 0 };
 
         if (mapped.RunningCap is { } cap)
         {
@@ -105,7 +104,7 @@ public static class Validator
                 break;
             case MeasurementMode.Burst:
                 {
-                    BurstOutcome burst = SimulateBurst(mapped, e, profile);
+                    BurstOutcome burst = SimulateBurst(mapped, e, profile, served);
                     string lengths = VariedLengths(r) ? "exponential output lengths" : "fixed lengths";
                     Add(OutputThroughput, r.OutputTokensPerSecondPerGpu, OutputPerGpu(burst, mapped.Strategy), $"burst simulated step by step ({lengths}): output tokens / time until the last finishes");
                     Add(Ttft, r.TtftMs, burst.MeanTtftMs, "burst simulated step by step: mean time to each request's first token");
@@ -118,7 +117,7 @@ public static class Validator
                     // The clients' loop simulated step by step: each request waits for the prompts ahead of it and
                     // shares steps with the other clients' decodes; a run of N prompts from an empty engine, or the
                     // steady state of a measurement window.
-                    BurstOutcome loop = SimulateBurst(mapped, e, profile);
+                    BurstOutcome loop = SimulateBurst(mapped, e, profile, served);
                     string how = r.NumRequests is { } sentAll ? $"{sentAll} requests from an empty engine" : "steady state";
                     Add(OutputThroughput, r.OutputTokensPerSecondPerGpu, OutputPerGpu(loop, mapped.Strategy), $"closed loop simulated step by step ({how}): output tokens / time");
                     if (r.TtftStat?.Contains("queueing", StringComparison.Ordinal) != true && !r.Notes.Contains("dominated by queueing", StringComparison.Ordinal))
@@ -139,12 +138,15 @@ public static class Validator
     /// step (<see cref="BurstSimulation"/>) with the cost model's step times: mean TTFT, mean TPOT and output tokens/s
     /// per GPU over the run (a closed loop without a stated request count: its steady-state window). A dataset of
     /// conversations (ShareGPT) gives exponential output lengths with the stated mean; a random dataset the stated length.
+    /// <paramref name="profile"/> gives the engine's limits and step overhead; <paramref name="frontEnd"/> the front
+    /// end's admission and streaming costs, paid on one lane for every DP group of the instance.
     /// </summary>
-    public static BurstOutcome SimulateBurst(MappedRecord mapped, EstimateResult e, EfficiencyProfile profile)
+    public static BurstOutcome SimulateBurst(MappedRecord mapped, EstimateResult e, EfficiencyProfile profile, EfficiencyProfile frontEnd)
     {
         ArgumentNullException.ThrowIfNull(mapped);
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(frontEnd);
         Scenario scenario = mapped.Scenario;
         ParallelStrategy strategy = mapped.Strategy;
         int groups = strategy.Replicas * strategy.DataParallel;
@@ -168,12 +170,13 @@ public static class Validator
             profile.PrefillFirst,
             profile.StepOverheadMs,
             profile.RequestOverheadMs,
-            profile.AdmissionMsPerRequest,
+            frontEnd.AdmissionMsPerRequest * strategy.DataParallel,
             e.DecodeStepAt!,
             e.PrefillStepAt!)
         {
             Clients = closedLoop ? clientsPerGroup : int.MaxValue,
             SteadyState = steady,
+            DeliveryMsPerToken = frontEnd.StreamingTokenUs / 1000 * strategy.DataParallel,
         };
         return BurstSimulation.Run(input);
     }

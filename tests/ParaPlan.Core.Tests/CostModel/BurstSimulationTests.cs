@@ -27,25 +27,54 @@ public sealed class BurstSimulationTests
     [Fact]
     public void A_mixed_step_carries_the_decode_tokens_beside_the_next_prompt()
     {
-        // Request 1 reaches the engine 50 ms after request 0. t = 0..100: prompt 0 (first token at 100).
-        // t = 100..210: decode of request 0 (10 ms) + prompt 1 (100 ms); first token of 1 at 210, second of 0.
-        // t = 210..220: both decode, request 0 done (3 tokens). t = 220..230: request 1 done.
+        // The front end admits request 0 by 50 ms and request 1 by 100 ms. t = 50..150: prompt 0 (first token at 150).
+        // t = 150..260: decode of request 0 (10 ms) + prompt 1 (100 ms); first token of 1 at 260, second of 0.
+        // t = 260..270: both decode, request 0 done (3 tokens). t = 270..280: request 1 done.
         BurstOutcome o = BurstSimulation.Run(Input([3, 3], admissionMs: 50));
-        Assert.Equal((100 + 210) / 2.0, o.MeanTtftMs, 9);
-        Assert.Equal((((220 - 100) / 2.0) + ((230 - 210) / 2.0)) / 2, o.MeanTpotMs, 9);
-        Assert.Equal(230, o.MakespanMs, 9);
+        Assert.Equal((150 + 260) / 2.0, o.MeanTtftMs, 9);
+        Assert.Equal((((270 - 150) / 2.0) + ((280 - 260) / 2.0)) / 2, o.MeanTpotMs, 9);
+        Assert.Equal(280, o.MakespanMs, 9);
     }
 
     [Fact]
     public void A_prefill_first_engine_pauses_decode_for_a_new_prompt()
     {
-        // t = 0..100 prompt 0; t = 100..200 prompt 1 alone (request 0 waits); t = 200..220 two decode steps of both.
-        // Token gaps: request 0 has 110 and 10 ms, request 1 10 and 10 ms: mean ITL 35 ms, mean TPOT (60 + 10) / 2.
+        // Admitted by 50 and 100 ms. t = 50..150 prompt 0; t = 150..250 prompt 1 alone (request 0 waits);
+        // t = 250..270 two decode steps of both. Token gaps: request 0 has 110 and 10 ms, request 1 10 and 10 ms:
+        // mean ITL 35 ms, mean TPOT (60 + 10) / 2; mean TTFT (150 + 250) / 2.
         BurstOutcome o = BurstSimulation.Run(Input([3, 3], prefillFirst: true, admissionMs: 50));
-        Assert.Equal(150, o.MeanTtftMs, 9);
+        Assert.Equal(200, o.MeanTtftMs, 9);
         Assert.Equal(35, o.MeanTpotMs, 9);
         Assert.Equal(35, o.MeanItlMs, 9);
-        Assert.Equal(220, o.MakespanMs, 9);
+        Assert.Equal(270, o.MakespanMs, 9);
+    }
+
+    [Fact]
+    public void The_front_end_streams_a_step_s_tokens_after_the_admissions_queued_before_them()
+    {
+        // The case above with 5 ms of front-end work per streamed token, on the lane the admissions use (busy with
+        // them until 100 ms). Engine as above; each step's tokens are seen in the middle of their delivery:
+        //   step ends 150 (first token of 0): lane 150..155, seen 152.5
+        //   step ends 260 (second of 0, first of 1): lane 260..270, seen 265
+        //   step ends 270 (third of 0, second of 1): lane 270..280, seen 275 (request 0 done)
+        //   step ends 280 (third of 1): lane 280..285, seen 282.5 (request 1 done; the run ends with the lane at 285)
+        BurstOutcome o = BurstSimulation.Run(Input([3, 3], admissionMs: 50) with { DeliveryMsPerToken = 5 });
+        Assert.Equal((152.5 + 265) / 2, o.MeanTtftMs, 9);
+        Assert.Equal((((275 - 152.5) / 2) + ((282.5 - 265) / 2)) / 2, o.MeanTpotMs, 9);
+        Assert.Equal(285, o.MakespanMs, 9);
+    }
+
+    [Fact]
+    public void A_front_end_slower_than_the_engine_sets_the_pace_of_the_tokens()
+    {
+        // One request, 11 tokens, 20 ms of front-end work per token against a 10 ms decode step. First token at
+        // 100 ms, streamed 100..120 (seen 110). The ten decode steps end at 110, 120, ..., 200 and each waits for the
+        // one before on the lane: the last is streamed 300..320, seen at 310. TPOT (310 - 110) / 10 = 20 ms, the
+        // lane's pace; the run ends at 320 ms, not at the engine's 200.
+        BurstOutcome o = BurstSimulation.Run(Input([11]) with { DeliveryMsPerToken = 20 });
+        Assert.Equal(110, o.MeanTtftMs, 9);
+        Assert.Equal(20, o.MeanTpotMs, 9);
+        Assert.Equal(320, o.MakespanMs, 9);
     }
 
     [Fact]

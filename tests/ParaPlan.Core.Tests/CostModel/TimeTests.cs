@@ -64,15 +64,23 @@ public class TimeTests
     }
 
     [Fact]
-    public void Streaming_adds_its_cost_per_running_sequence_to_every_decode_step()
+    public void The_front_end_paces_the_tokens_only_when_it_is_slower_than_the_engine()
     {
-        // 8 sequences, 150 us each for the front end: 8 x 0.15 = 1.2 ms more per decode step, nothing else changes.
+        // 8 sequences of 100 output tokens; the engine's decode step here is about 0.055 ms. Per decode step the front
+        // end streams 8 tokens and admits 8 / 100 requests. At 1 us a token and 0.1 ms a request:
+        // 8 x (0.001 + 0.1 / 100) = 0.016 ms, below the engine's step: TPOT unchanged; TTFT pays the one admission.
+        // At 100 us a token: 8 x (0.1 + 0.001) = 0.808 ms per step, above it: clients see a token every 0.808 ms.
+        // The engine's own step is the same in both.
         const string Workload = "\nworkload: {input_tokens: 512, output_tokens: 100, concurrency: 8}\n";
         EstimateResult plain = Scenarios.Estimate(Tiny + Workload, Scenarios.Ideal());
-        EstimateResult served = Scenarios.Estimate(Tiny + Workload, Scenarios.Ideal() with { StreamingTokenUs = 150 });
-        Assert.Equal(plain.TpotMs + 1.2, served.TpotMs, 9);
-        Assert.Equal(plain.DecodeStepAt!(8) + 1.2, served.DecodeStepAt!(8), 9);
-        Assert.Equal(plain.CyclePrefillMs, served.CyclePrefillMs, 9);
+        EstimateResult light = Scenarios.Estimate(Tiny + Workload, Scenarios.Ideal() with { StreamingTokenUs = 1, AdmissionMsPerRequest = 0.1 });
+        EstimateResult heavy = Scenarios.Estimate(Tiny + Workload, Scenarios.Ideal() with { StreamingTokenUs = 100, AdmissionMsPerRequest = 0.1 });
+        Assert.InRange(plain.TpotMs, 0.016, 0.808);
+        Assert.Equal(plain.TpotMs, light.TpotMs, 9);
+        Assert.Equal(plain.TtftMs + 0.1, light.TtftMs, 9);
+        Assert.Equal(0.808, heavy.TpotMs, 9);
+        Assert.Equal(plain.DecodeStepAt!(8), heavy.DecodeStepAt!(8), 9);
+        Assert.Contains(heavy.Warnings, w => w.Contains("the front end, not the GPUs, sets the pace", StringComparison.Ordinal));
     }
 
     [Fact]
