@@ -44,7 +44,8 @@ public sealed record BurstInput(
     /// <summary>
     /// Front-end time per token it streams to a client (detokenising, the server-sent event, the client's parsing),
     /// ms. The front end is one FIFO lane shared by admissions and deliveries: the tokens of an engine step reach
-    /// the clients when the lane has worked through everything queued before them. 0: tokens are seen when made.
+    /// the clients when the lane has worked through everything queued before them (at 0 ms a token they still wait
+    /// for the admissions queued before them).
     /// </summary>
     public double DeliveryMsPerToken { get; init; }
 }
@@ -153,13 +154,15 @@ public static class BurstSimulation
             }
         }
 
-        // The tokens of a step ready at a time reach their clients behind the lane's queue: the time they are seen
-        // (the middle of their delivery; the lane is busy until its end).
-        double Deliver(double ready, int tokens)
+        // The tokens of k equal steps of s ms from t0, each queued on the lane when it ends, c ms of streaming each:
+        // the lane is busy until L_k = max(L_0 + k c, t0 + s + k c, t0 + k s + c) (the recurrence
+        // L_j = max(t0 + j s, L_(j-1)) + c at its two ends). Returns when the last step's tokens are seen (the middle
+        // of their delivery).
+        double Deliver(double t0, double s, long k, int tokens)
         {
-            double start = Math.Max(ready, lane);
-            lane = start + (tokens * delivery);
-            return start + (tokens * delivery / 2);
+            double c = tokens * delivery;
+            lane = Math.Max(Math.Max(lane + (k * c), t0 + s + (k * c)), t0 + (k * s) + c);
+            return lane - (c / 2);
         }
 
         void Finish(int request, double seen)
@@ -212,16 +215,8 @@ public static class BurstSimulation
                     jump = Math.Min(jump, Math.Max(1, (long)Math.Ceiling((arrival[next] - now) / step)));
                 }
 
-                double start = now;
+                double seen = Deliver(now, step, jump, decoding);
                 now += jump * step;
-                double seen = now;
-                if (delivery > 0)
-                {
-                    // The lane after k equal jobs of c ms ready every step s: L_k = max(L_0 + k c, start + s + k c, start + k s + c).
-                    double c = decoding * delivery;
-                    lane = Math.Max(Math.Max(lane + (jump * c), start + step + (jump * c)), now + c);
-                    seen = lane - (c / 2);
-                }
 
                 gapSum += jump * step * decoding;
                 gapCount += (double)jump * decoding;
@@ -268,9 +263,9 @@ public static class BurstSimulation
                 ms += decode(decodeBatch) - input.StepOverheadMs;
             }
 
+            double shown = Deliver(now, ms, 1, decodeBatch + completed.Count);
             now += ms;
             steps++;
-            double shown = Deliver(now, decodeBatch + completed.Count);
             gapSum += ms * decoding; // a prefill-only step delays every decoding sequence's next token
             if (decodeBatch > 0)
             {
