@@ -7,7 +7,8 @@ namespace ParaPlan.CostModel;
 
 /// <summary>
 /// The efficiency profiles of data/efficiency/profiles.json. A profile for (engine, GPU) overlays, in order,
-/// generic/*, generic/GPU, engine/*, engine/GPU; an inline GPU's <c>mfu</c> and <c>bandwidth_utilization</c> then
+/// generic/*, generic/architecture, generic/GPU, engine/*, engine/architecture, engine/GPU (the architecture is the
+/// GPU catalog's, lower case: "hopper", "ampere"); an inline GPU's <c>mfu</c> and <c>bandwidth_utilization</c> then
 /// replace the compute and bandwidth fractions.
 /// </summary>
 public sealed class EfficiencyCatalog : IProfileSource
@@ -98,21 +99,22 @@ public sealed class EfficiencyCatalog : IProfileSource
     public EfficiencyProfile Resolve(EngineKind engine, GpuSpec gpu)
     {
         ArgumentNullException.ThrowIfNull(gpu);
-        return Resolve(engine, gpu.Id, gpu.Efficiency);
+        return Resolve(engine, gpu.Id, gpu.Efficiency, architecture: gpu.Architecture);
     }
 
     /// <summary>The profile without the values fitted to the measurements: where a fit starts.</summary>
     public EfficiencyProfile ResolveUnfitted(EngineKind engine, GpuSpec gpu)
     {
         ArgumentNullException.ThrowIfNull(gpu);
-        return Resolve(engine, gpu.Id, gpu.Efficiency, includeFitted: false);
+        return Resolve(engine, gpu.Id, gpu.Efficiency, includeFitted: false, architecture: gpu.Architecture);
     }
 
     /// <param name="engine">The engine.</param>
     /// <param name="gpuId">The GPU's catalog id.</param>
     /// <param name="stated">Efficiency the scenario states for the GPU.</param>
     /// <param name="includeFitted">False to leave out values fitted to the measurements (a fit starts from the rest).</param>
-    public EfficiencyProfile Resolve(EngineKind engine, string gpuId, GpuEfficiency stated, bool includeFitted = true)
+    /// <param name="architecture">The GPU's architecture (Hopper, Ampere...), whose profiles sit between "*" and the GPU's own.</param>
+    public EfficiencyProfile Resolve(EngineKind engine, string gpuId, GpuEfficiency stated, bool includeFitted = true, string? architecture = null)
     {
         ArgumentNullException.ThrowIfNull(stated);
         string engineName = engine.ToString().ToLowerInvariant();
@@ -120,7 +122,8 @@ public sealed class EfficiencyCatalog : IProfileSource
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
         var sources = new Dictionary<string, string>(StringComparer.Ordinal);
         var used = new List<string>();
-        var order = new[] { ("generic", "*"), ("generic", gpu), (engineName, "*"), (engineName, gpu) }.Distinct().ToList();
+        string arch = ArchitectureKey(architecture) ?? "*";
+        var order = new[] { ("generic", "*"), ("generic", arch), ("generic", gpu), (engineName, "*"), (engineName, arch), (engineName, gpu) }.Distinct().ToList();
         var layers = order.Select(key => (key, fitted: false))
             .Concat(includeFitted ? order.Select(key => (key, fitted: true)) : []);
         foreach (((string e, string g), bool fitted) in layers)
@@ -196,6 +199,10 @@ public sealed class EfficiencyCatalog : IProfileSource
             Name = string.Join(" + ", used),
         };
     }
+
+    /// <summary>How a profile names a GPU architecture: the catalog's name in lower case ("CDNA 3" -> "cdna 3").</summary>
+    public static string? ArchitectureKey(string? architecture) =>
+        string.IsNullOrWhiteSpace(architecture) ? null : architecture.Trim().ToLowerInvariant();
 
     private static double Fraction(Dictionary<string, double> values, string key)
     {

@@ -262,8 +262,17 @@ public static class RecordMapper
 
         int shared = MeasurementReader.ArchInt(record, "shared_experts") ?? 0;
         int every = MeasurementReader.ArchInt(record, "moe_layer_every") ?? 1;
+        int firstDense = MeasurementReader.ArchInt(record, "first_dense_layers") ?? 0;
         int? dense = MeasurementReader.ArchInt(record, "dense_ffn");
-        var pattern = Enumerable.Range(0, layers.Value).Select(i => (i + 1) % every == 0).ToArray();
+        if ((firstDense > 0 || every > 1) && dense is null)
+        {
+            skipReason = "MoE architecture with dense layers but no dense_ffn in the record";
+            return null;
+        }
+
+        // Layer i is MoE when it is past the first dense layers (DeepSeek's and GLM's first_k_dense_replace) and on
+        // the MoE interval (Llama-4's interleave).
+        var pattern = Enumerable.Range(0, layers.Value).Select(i => i >= firstDense && (i + 1) % every == 0).ToArray();
         var moe = new MixtureOfExperts(experts, topK, moeWidth, shared);
         return new ModelArchitecture(record.Model, layers.Value, hidden.Value, new GroupedQueryAttention(heads.Value, kvHeads.Value, headDim.Value), dense, moe, pattern, vocab.Value, family: "measurement");
     }

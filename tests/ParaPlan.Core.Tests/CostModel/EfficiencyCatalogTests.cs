@@ -58,4 +58,34 @@ public class EfficiencyCatalogTests
             """, "p.json"));
         Assert.Contains("no source", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_architecture_s_profile_sits_between_every_GPU_s_and_the_GPU_s_own()
+    {
+        // generic/* gives 0.5, generic/hopper 0.6, generic/h100-sxm 0.7: H100 takes its own, H200 (Hopper) the
+        // architecture's, A100 (Ampere) the shared value. vllm/hopper's step overhead applies to vLLM on Hopper only.
+        string all = string.Join(", ", EfficiencyProfile.FittableKeys.Select(k => $"\"{k}\": 1"));
+        string sources = "{" + Sources("gemm_half_efficiency_tokens", "moe_gemm_half_efficiency_tokens", "inter_node_link_efficiency", "max_batched_tokens", "max_running_sequences", "runtime_reserve_gb", "prefill_first") + "}";
+        string text = $$$"""
+            {"profiles": [
+              {"engine": "generic", "gpu": "*", "values": {"gemm_half_efficiency_tokens": 32, "moe_gemm_half_efficiency_tokens": 100, "inter_node_link_efficiency": 0.8, "max_batched_tokens": 8192, "max_running_sequences": 256, "runtime_reserve_gb": 3, "prefill_first": 0, {{{all}}}},
+               "sources": {{{sources}}}},
+              {"engine": "generic", "gpu": "*", "fitted": true, "values": {"gemm_compute_efficiency": 0.5}, "sources": {"gemm_compute_efficiency": "test"}},
+              {"engine": "generic", "gpu": "hopper", "fitted": true, "values": {"gemm_compute_efficiency": 0.6}, "sources": {"gemm_compute_efficiency": "test"}},
+              {"engine": "generic", "gpu": "h100-sxm", "fitted": true, "values": {"gemm_compute_efficiency": 0.7}, "sources": {"gemm_compute_efficiency": "test"}},
+              {"engine": "vllm", "gpu": "hopper", "values": {"step_overhead_ms": 3}, "sources": {"step_overhead_ms": "test"}}
+            ]}
+            """;
+        EfficiencyCatalog catalog = EfficiencyCatalog.Parse(text, "p.json");
+        GpuSpec Gpu(string id) => GpuCatalog.BuiltIn.TryGet(id, out GpuSpec g) ? g : throw new InvalidOperationException(id);
+        Assert.Equal(0.7, catalog.Resolve(EngineKind.Generic, Gpu("h100-sxm")).GemmComputeEfficiency);
+        Assert.Equal(0.6, catalog.Resolve(EngineKind.Generic, Gpu("h200-sxm")).GemmComputeEfficiency);
+        Assert.Equal(0.5, catalog.Resolve(EngineKind.Generic, Gpu("a100-sxm-80gb")).GemmComputeEfficiency);
+        Assert.Equal(3, catalog.Resolve(EngineKind.Vllm, Gpu("h200-sxm")).StepOverheadMs);
+        Assert.Equal(1, catalog.Resolve(EngineKind.Vllm, Gpu("a100-sxm-80gb")).StepOverheadMs);
+        Assert.Equal(1, catalog.Resolve(EngineKind.Sglang, Gpu("h200-sxm")).StepOverheadMs);
+    }
+
+    private static string Sources(params string[] extra) =>
+        string.Join(", ", EfficiencyProfile.FittableKeys.Concat(extra).Select(k => $"\"{k}\": \"test\""));
 }

@@ -28,27 +28,43 @@ public class ValidationTests
     [Fact]
     public void Median_error_per_metric_stays_within_the_figures_the_README_reports()
     {
-        // README: output tokens/s per GPU 9.8%, TPOT 9.9%, TTFT 9.5% median absolute error on these records.
+        // README: output tokens/s per GPU 7.4%, TPOT 9.4%, TTFT 12.8% median absolute error on these records.
         Dictionary<string, MetricSummary> summary = Report.Value.Summary.ToDictionary(s => s.Metric);
-        Assert.True(summary[Validator.OutputThroughput].MedianApe <= 10, $"throughput median {summary[Validator.OutputThroughput].MedianApe:0.0}%");
+        Assert.True(summary[Validator.OutputThroughput].MedianApe <= 8, $"throughput median {summary[Validator.OutputThroughput].MedianApe:0.0}%");
         Assert.True(summary[Validator.Tpot].MedianApe <= 10, $"TPOT median {summary[Validator.Tpot].MedianApe:0.0}%");
-        Assert.True(summary[Validator.Ttft].MedianApe <= 10, $"TTFT median {summary[Validator.Ttft].MedianApe:0.0}%");
+        Assert.True(summary[Validator.Ttft].MedianApe <= 13, $"TTFT median {summary[Validator.Ttft].MedianApe:0.0}%");
     }
 
     [Fact]
     public void Every_GPUStack_performance_lab_record_is_expressed_and_its_medians_match_the_README()
     {
         // data/validation/gpustack-performance-lab.json: 101 runs transcribed from gpustack/gpustack
-        // docs/performance-lab (92 bursts, 9 closed loops). README: 17.9%, 17.3%, 20.9% median error.
+        // docs/performance-lab (92 bursts, 9 closed loops). README: 21.3%, 22.7%, 21.4% median error.
         string path = TestFiles.InRepository("data", "validation", "gpustack-performance-lab.json");
         ValidationReport report = Validator.Run(path, MeasurementReader.ReadFile(path));
         Assert.Equal(101, report.Records);
         Assert.Equal(101, report.Covered);
         Dictionary<string, MetricSummary> summary = report.Summary.ToDictionary(s => s.Metric);
         Assert.Equal(101, summary[Validator.Ttft].Count);
-        Assert.True(summary[Validator.OutputThroughput].MedianApe <= 18, $"throughput median {summary[Validator.OutputThroughput].MedianApe:0.0}%");
-        Assert.True(summary[Validator.Tpot].MedianApe <= 17.5, $"TPOT median {summary[Validator.Tpot].MedianApe:0.0}%");
-        Assert.True(summary[Validator.Ttft].MedianApe <= 21, $"TTFT median {summary[Validator.Ttft].MedianApe:0.0}%");
+        Assert.True(summary[Validator.OutputThroughput].MedianApe <= 22, $"throughput median {summary[Validator.OutputThroughput].MedianApe:0.0}%");
+        Assert.True(summary[Validator.Tpot].MedianApe <= 23, $"TPOT median {summary[Validator.Tpot].MedianApe:0.0}%");
+        Assert.True(summary[Validator.Ttft].MedianApe <= 22, $"TTFT median {summary[Validator.Ttft].MedianApe:0.0}%");
+    }
+
+    [Fact]
+    public void Every_GLM_run_of_the_GPUStack_performance_lab_is_expressed_and_its_medians_match_the_README()
+    {
+        // data/validation/gpustack-performance-lab-glm.json: 43 runs of GLM-4.5-Air and GLM-4.6 (42 bursts, 1 closed
+        // loop) on A100, H100 and H200. README: 16.0%, 11.1%, 11.8% median error with the profiles fitted to all
+        // three files (25.1%, 18.7%, 16.1% predicted before they were fitted on).
+        string path = TestFiles.InRepository("data", "validation", "gpustack-performance-lab-glm.json");
+        ValidationReport report = Validator.Run(path, MeasurementReader.ReadFile(path));
+        Assert.Equal(43, report.Records);
+        Assert.Equal(43, report.Covered);
+        Dictionary<string, MetricSummary> summary = report.Summary.ToDictionary(s => s.Metric);
+        Assert.True(summary[Validator.OutputThroughput].MedianApe <= 16.5, $"throughput median {summary[Validator.OutputThroughput].MedianApe:0.0}%");
+        Assert.True(summary[Validator.Tpot].MedianApe <= 11.5, $"TPOT median {summary[Validator.Tpot].MedianApe:0.0}%");
+        Assert.True(summary[Validator.Ttft].MedianApe <= 12.5, $"TTFT median {summary[Validator.Ttft].MedianApe:0.0}%");
     }
 
     [Fact]
@@ -87,5 +103,31 @@ public class ValidationTests
     {
         Assert.Equal(2.5, Validator.Percentile([1, 2, 3, 4], 0.5));
         Assert.Equal(3.7, Validator.Percentile([1, 2, 3, 4], 0.9), 10);
+    }
+
+    [Fact]
+    public void A_record_s_first_dense_layers_are_dense_and_the_rest_MoE()
+    {
+        // GLM-4.6 as its config.json states it: 92 layers, first_k_dense_replace 3 -> 89 MoE layers, layers 0-2 dense.
+        string file = Path.Combine(Path.GetTempPath(), $"paraplan-first-dense-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, """
+            [{"id": "T-GLM", "quality": "A", "source": {"name": "test", "key": "t"}, "engine": "vLLM", "model": "GLM-4.6",
+              "precision": "FP8", "gpu": "H200 SXM 141GB", "num_gpus": 8, "tp": 8, "concurrency": 1, "isl": 1000, "osl": 100,
+              "scenario": "low-concurrency serving", "tpot_ms": 20, "notes": "",
+              "arch": {"type": "moe", "layers": 92, "first_dense_layers": 3, "dense_ffn": 12288, "hidden": 5120, "heads": 96,
+                       "kv_heads": 8, "head_dim": 128, "experts": 160, "shared_experts": 1, "topk": 8, "moe_ffn": 1536, "vocab": 151552}}]
+            """);
+        try
+        {
+            MappedRecord mapped = Assert.Single(RecordMapper.Expressible(MeasurementReader.ReadFile(file)));
+            ParaPlan.Domain.ModelArchitecture model = mapped.Scenario.Model;
+            Assert.Equal(89, model.MoeLayerCount);
+            Assert.False(model.IsMoeLayer(2));
+            Assert.True(model.IsMoeLayer(3));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 }
