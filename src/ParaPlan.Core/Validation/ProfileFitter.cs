@@ -110,11 +110,7 @@ public static class ProfileFitter
         var levels = new List<FittedValues>();
         // Kernel efficiencies come from runs the engine's kernels bound (offline, static-batch, latency and closed-loop
         // runs); a burst's figures are shaped as much by the front end and the scheduler, which the engine level fits.
-        List<MappedRecord> kernelBound = [.. records.Where(m => m.Mode != MeasurementMode.Burst)];
-        if (kernelBound.Count == 0)
-        {
-            kernelBound = records;
-        }
+        List<MappedRecord> kernelBound = KernelBoundOrAll(records, 1);
 
         Dictionary<string, double> shared = Descend(kernelBound, levels, SharedKeys, rounds);
         levels.Add(new FittedValues("generic", "*", shared, kernelBound.Count));
@@ -137,17 +133,22 @@ public static class ProfileFitter
             .Where(g => g.Key != "*" && g.Count() >= MinimumRecordsForArchitecture)
             .OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            var chipRecords = chip.Where(m => m.Mode != MeasurementMode.Burst).ToList();
-            if (chipRecords.Count < MinimumRecordsForArchitecture)
-            {
-                chipRecords = [.. chip];
-            }
-
+            List<MappedRecord> chipRecords = KernelBoundOrAll([.. chip], MinimumRecordsForArchitecture);
             Dictionary<string, double> own = Descend(chipRecords, below, ArchitectureKeys, rounds);
             chips.Add(new FittedValues("generic", chip.Key, own, chipRecords.Count));
         }
 
         return chips;
+    }
+
+    /// <summary>
+    /// The runs the engine's kernels bound (every mode but bursts, whose figures the front end and the scheduler
+    /// shape as much), or all the runs when fewer than <paramref name="minimum"/> are.
+    /// </summary>
+    private static List<MappedRecord> KernelBoundOrAll(List<MappedRecord> records, int minimum)
+    {
+        List<MappedRecord> kernelBound = [.. records.Where(m => m.Mode != MeasurementMode.Burst)];
+        return kernelBound.Count >= minimum ? kernelBound : records;
     }
 
     private static List<FittedValues> FitEngines(List<MappedRecord> records, List<FittedValues> below, int rounds)
