@@ -258,7 +258,7 @@ public static class Estimator
             Step ttftPrefill = PrefillPass(running, workload.InputTokens.Max);
             PrefillStages = Captured();
             PrefillTokensPerGroup = ttftPrefill.TokensPerStep / _dp;
-            Step meanPrefill = workload.InputTokens.IsFixed ? ttftPrefill : PrefillPass(running, meanInput);
+            Step meanPrefill = workload.InputTokens.IsFixed ? ttftPrefill : PrefillPass(running, meanInput, breakdown: false);
 
             // The front end (one API server per instance, docs/cost-model.md "The front end") streams every token and
             // admits every request on one CPU lane: per decode step of the instance it must stream one token of each
@@ -268,7 +268,7 @@ public static class Estimator
             double tpotMs = Math.Max(decode.TotalMs, frontEndMs);
             double tpotLongestMs = workload.InputTokens.IsFixed
                 ? tpotMs
-                : Math.Max(DecodeStep(decodeTokensPerGroup, workload.InputTokens.Max + (workload.OutputTokens / 2.0), microBatches).TotalMs, frontEndMs);
+                : Math.Max(DecodeStep(decodeTokensPerGroup, workload.InputTokens.Max + (workload.OutputTokens / 2.0), microBatches, breakdown: false).TotalMs, frontEndMs);
 
             // Chunked prefill with decode priority (vLLM V1, SGLang, TensorRT-LLM in-flight batching): every prefill
             // step also runs a decode step of the requests already prefilled, on average half of them.
@@ -276,7 +276,7 @@ public static class Estimator
             if (ttftPrefill.Steps > 1 && runningInstance > 1)
             {
                 double half = Math.Max(1, running / 2);
-                interleavedMs = ttftPrefill.Steps * DecodeStep(half / microBatches, meanInput, microBatches).TotalMs;
+                interleavedMs = ttftPrefill.Steps * DecodeStep(half / microBatches, meanInput, microBatches, breakdown: false).TotalMs;
                 ttftPrefill.Operators?.Add(new OperatorCost("decode steps of already-prefilled requests (interleaved)", "overhead", ttftPrefill.Steps, Round(interleavedMs), 0, 0, "overhead"));
             }
 
@@ -349,7 +349,7 @@ public static class Estimator
                 CyclePrefillMs = meanPrefill.TotalMs,
                 CyclePrefillSteps = meanPrefill.Steps,
                 QueuedWaves = waves,
-                DecodeStepAt = perGroup => DecodeStep(perGroup / Math.Max(1, Math.Min(_pp, Math.Floor(perGroup * _dp))), decodeContext, (int)Math.Max(1, Math.Min(_pp, Math.Floor(perGroup * _dp)))).TotalMs,
+                DecodeStepAt = perGroup => DecodeStep(perGroup / Math.Max(1, Math.Min(_pp, Math.Floor(perGroup * _dp))), decodeContext, (int)Math.Max(1, Math.Min(_pp, Math.Floor(perGroup * _dp))), breakdown: false).TotalMs,
                 PrefillStepAt = tokensPerGroup => PrefillChunkMs(tokensPerGroup, meanInput),
                 CycleMs = cycleMs,
                 RunningSequencesPerGroup = running,
@@ -487,17 +487,29 @@ public static class Estimator
             public PhaseCost ToPhase()
             {
                 List<OperatorCost> operators = Operators ?? [];
-                double Sum(string bound) => operators.Where(o => o.Bound == bound).Sum(o => o.TimeMs);
+                double compute = 0, memory = 0, communication = 0, overhead = 0;
+                foreach (OperatorCost o in operators)
+                {
+                    switch (o.Bound)
+                    {
+                        case "compute": compute += o.TimeMs; break;
+                        case "memory": memory += o.TimeMs; break;
+                        case "communication": communication += o.TimeMs; break;
+                        case "overhead": overhead += o.TimeMs; break;
+                    }
+                }
+
                 return new PhaseCost(
-                    Round(StageMs), TokensPerStep, Steps, Round(Sum("compute")), Round(Sum("memory")),
-                    Round(Sum("communication")), Round(Sum("overhead")), operators);
+                    Round(StageMs), TokensPerStep, Steps, Round(compute), Round(memory), Round(communication), Round(overhead), operators);
             }
         }
 
         /// <summary>Accumulates operator times of one stage, optionally keeping the breakdown.</summary>
         private sealed class Ledger(bool keep, int stageLayers)
         {
-            private readonly Dictionary<string, (string Kind, int Count, double Time, double Flops, double Bytes, string Bound)> _ops = new(StringComparer.Ordinal);
+            // A stage has about fifteen operators whose names are shared constants: a list searched by reference
+            // (then by value) is cheaper than a hashed dictionary for the report path.
+            private readonly List<Entry> _ops = keep ? new List<Entry>(16) : [];
 
             public double Seconds { get; private set; }
 
@@ -519,34 +531,57 @@ public static class Estimator
                     return;
                 }
 
-                if (_ops.TryGetValue(name, out var existing))
+                int index = IndexOf(name);
+                if (index >= 0)
                 {
-                    _ops[name] = (kind, existing.Count + count, existing.Time + (seconds * count), existing.Flops + (flops * count), existing.Bytes + (bytes * count), existing.Bound);
+                    Entry existing = _ops[index];
+                    _ops[index] = existing with { Kind = kind, Count = existing.Count + count, Time = existing.Time + (seconds * count), Flops = existing.Flops + (flops * count), Bytes = existing.Bytes + (bytes * count) };
                 }
                 else
                 {
-                    _ops[name] = (kind, count, seconds * count, flops * count, bytes * count, bound);
+                    _ops.Add(new Entry(name, kind, count, seconds * count, flops * count, bytes * count, bound));
                 }
             }
 
-            public IEnumerable<OperatorCost> Operators(double scale) => _ops
-                .Select(o => new OperatorCost(o.Key, o.Value.Kind, o.Value.Count, RoundMs(o.Value.Time * 1000 * scale), o.Value.Flops * scale, o.Value.Bytes * scale, o.Value.Bound));
+            public IEnumerable<OperatorCost> Operators(double scale)
+            {
+                foreach (Entry o in _ops)
+                {
+                    yield return new OperatorCost(o.Name, o.Kind, o.Count, RoundMs(o.Time * 1000 * scale), o.Flops * scale, o.Bytes * scale, o.Bound);
+                }
+            }
+
+            private int IndexOf(string name)
+            {
+                for (int i = 0; i < _ops.Count; i++)
+                {
+                    if (ReferenceEquals(_ops[i].Name, name) || string.Equals(_ops[i].Name, name, StringComparison.Ordinal))
+                    {
+                        return i;
+                    }
+                }
+
+                return -1;
+            }
+
+            private readonly record struct Entry(string Name, string Kind, int Count, double Time, double Flops, double Bytes, string Bound);
         }
 
         /// <summary>
         /// One decode step of a micro-batch: <paramref name="tokensPerGroup"/> sequences per DP group, each reading
         /// <paramref name="context"/> cached tokens. With m micro-batches in flight a token's cycle takes
-        /// max(sum of stage times, m x slowest stage) + the step overhead.
+        /// max(sum of stage times, m x slowest stage) + the step overhead. The operators are kept when reporting unless
+        /// <paramref name="breakdown"/> is false (a step whose time alone is used).
         /// </summary>
-        private Step DecodeStep(double tokensPerGroup, double context, int microBatches)
+        private Step DecodeStep(double tokensPerGroup, double context, int microBatches, bool breakdown = true)
         {
             double attentionFlops = tokensPerGroup * Math.Ceiling(context / _sp) * _shard.DecodeAttentionFlopsPerContextToken;
             double attentionBytes = tokensPerGroup * Math.Ceiling(context / _sp) * _shard.KvElementsPerTokenLayer * _kvBytes;
-            (Ledger slowest, double sum, double memorySum, double memorySlowest) = Stages(tokensPerGroup, attentionFlops, attentionBytes, prefill: false, tokensPerGroup);
+            (Ledger slowest, double sum, double memorySum, double memorySlowest) = Stages(tokensPerGroup, attentionFlops, attentionBytes, prefill: false, tokensPerGroup, _report && breakdown);
             double overhead = (_profile.StepOverheadMs / 1000) + (tokensPerGroup * microBatches * _profile.SequenceOverheadUs / 1e6);
             double busy = microBatches * slowest.Seconds;
             double cycle = Math.Max(sum, busy);
-            var step = new Step(_report)
+            var step = new Step(_report && breakdown)
             {
                 TokensPerStep = tokensPerGroup * _dp,
                 TotalMs = (cycle + overhead) * 1000,
@@ -570,9 +605,10 @@ public static class Estimator
         /// <summary>
         /// Prefill of <paramref name="sequencesPerGroup"/> prompts of <paramref name="promptTokens"/> tokens per DP group, in
         /// chunks of the engine's batched-token budget, through the pipeline: the first chunk crosses every stage, each
-        /// further chunk leaves one slowest-stage time later, and every chunk is one engine step.
+        /// further chunk leaves one slowest-stage time later, and every chunk is one engine step. The operators are kept
+        /// when reporting unless <paramref name="breakdown"/> is false (a pass whose time alone is used).
         /// </summary>
-        private Step PrefillPass(double sequencesPerGroup, double promptTokens)
+        private Step PrefillPass(double sequencesPerGroup, double promptTokens, bool breakdown = true)
         {
             double tokens = Math.Max(1, sequencesPerGroup) * promptTokens;
             double chunk = Math.Min(_profile.MaxBatchedTokens, tokens);
@@ -581,10 +617,10 @@ public static class Estimator
             double attentionFlops = pairs / chunks * _shard.PrefillAttentionFlopsPerPair / _sp;
             double attentionBytes = chunk / _sp * (_shard.QkvOutputWidth + _shard.AttentionOutputWidth) * ActivationBytes;
             double sequencesFinishing = Math.Max(chunk / promptTokens, 1.0 / chunks);
-            (Ledger slowest, double sum, _, _) = Stages(chunk, attentionFlops, attentionBytes, prefill: true, sequencesFinishing);
+            (Ledger slowest, double sum, _, _) = Stages(chunk, attentionFlops, attentionBytes, prefill: true, sequencesFinishing, _report && breakdown);
             double overhead = _profile.StepOverheadMs / 1000;
             double fill = sum - slowest.Seconds;
-            var step = new Step(_report)
+            var step = new Step(_report && breakdown)
             {
                 TokensPerStep = chunk * _dp,
                 Steps = chunks,
@@ -619,10 +655,10 @@ public static class Estimator
 
             if (tokensPerGroup >= promptTokens)
             {
-                return PrefillPass(tokensPerGroup / promptTokens, promptTokens).TotalMs;
+                return PrefillPass(tokensPerGroup / promptTokens, promptTokens, breakdown: false).TotalMs;
             }
 
-            Step whole = PrefillPass(1, promptTokens);
+            Step whole = PrefillPass(1, promptTokens, breakdown: false);
             return whole.TotalMs / whole.Steps * tokensPerGroup / Math.Min(promptTokens, _profile.MaxBatchedTokens);
         }
 
@@ -634,7 +670,7 @@ public static class Estimator
         }
 
         /// <summary>Costs every stage; returns the slowest stage's ledger, the sum of stage times and the memory-only times.</summary>
-        private (Ledger Slowest, double Sum, double MemorySum, double MemorySlowest) Stages(double tokensPerGroup, double attentionFlops, double attentionBytes, bool prefill, double sequencesFinishing)
+        private (Ledger Slowest, double Sum, double MemorySum, double MemorySlowest) Stages(double tokensPerGroup, double attentionFlops, double attentionBytes, bool prefill, double sequencesFinishing, bool keep)
         {
             Ledger? slowest = null;
             double sum = 0, memorySum = 0, memorySlowest = 0;
@@ -649,7 +685,7 @@ public static class Estimator
                 }
                 else
                 {
-                    ledger = new Ledger(_report, _stageLayers[s]);
+                    ledger = new Ledger(keep, _stageLayers[s]);
                     StageTime(ledger, s, tokensPerGroup, attentionFlops, attentionBytes, prefill, sequencesFinishing);
                     byClass[cls] = ledger;
                 }
