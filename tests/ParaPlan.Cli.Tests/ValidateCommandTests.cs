@@ -41,4 +41,64 @@ public class ValidateCommandTests
         Assert.Equal(176, document.RootElement.GetProperty("records").GetInt32());
         Assert.Equal(52 + 101, document.RootElement.GetProperty("covered").GetInt32());
     }
+
+    [Fact]
+    public void Fit_write_profiles_replaces_the_fitted_entries_and_keeps_the_rest()
+    {
+        // Two TensorRT-LLM offline runs of Llama-3.1-8B on one H100: too few to cross-validate (5 folds), too few for an
+        // architecture level (20) or the engine's kernels (8), so the fit has the shared level and TRT-LLM's overheads.
+        using JsonDocument published = JsonDocument.Parse(File.ReadAllText(TestFiles.InRepository("data", "validation", "published-measurements.json")));
+        string[] ids = ["TRT10-llama-3.1-8b-H100-TP1-2048-128", "TRT10-llama-3.1-8b-H100-TP1-128-128"];
+        string records = "[" + string.Join(",", published.RootElement.EnumerateArray().Where(r => ids.Contains(r.GetProperty("id").GetString())).Select(r => r.GetRawText())) + "]";
+        string measurements = TestFiles.Write(records, ".json");
+        string profiles = TestFiles.Write(File.ReadAllText(TestFiles.InRepository("data", "efficiency", "profiles.json")), ".json");
+        using JsonDocument before = JsonDocument.Parse(File.ReadAllText(profiles));
+        var unfittedBefore = before.RootElement.GetProperty("profiles").EnumerateArray().Where(e => !IsFitted(e)).Select(e => e.GetRawText()).ToList();
+
+        CliRun run = CliRun.Of("validate", measurements, "--fit", "--write-profiles", profiles);
+
+        Assert.Equal(0, run.ExitCode);
+        using JsonDocument fit = JsonDocument.Parse(run.Output);
+        var levels = fit.RootElement.GetProperty("levels").EnumerateArray().Where(l => l.GetProperty("values").EnumerateObject().Any()).ToList();
+        Assert.Equal(["generic/*", "trtllm/*"], levels.Select(l => $"{l.GetProperty("engine").GetString()}/{l.GetProperty("gpu").GetString()}"));
+        using JsonDocument after = JsonDocument.Parse(File.ReadAllText(profiles));
+        var entries = after.RootElement.GetProperty("profiles").EnumerateArray().ToList();
+        var fitted = entries.Where(IsFitted).ToList();
+        Assert.Equal(unfittedBefore.Count, entries.Count - fitted.Count);
+        Assert.Equal(levels.Count, fitted.Count); // the shipped vllm, sglang, ampere and hopper entries are gone
+        foreach ((JsonElement level, JsonElement entry) in levels.Zip(fitted))
+        {
+            Assert.Equal(level.GetProperty("engine").GetString(), entry.GetProperty("engine").GetString());
+            Assert.Equal(
+                level.GetProperty("values").EnumerateObject().Select(v => (v.Name, v.Value.GetDouble())),
+                entry.GetProperty("values").EnumerateObject().Select(v => (v.Name, v.Value.GetDouble())));
+            foreach (JsonProperty source in entry.GetProperty("sources").EnumerateObject())
+            {
+                Assert.Contains($"by `paraplan validate {measurements} --fit` on 2 records", source.Value.GetString(), StringComparison.Ordinal);
+                Assert.Contains("too few records to cross-validate", source.Value.GetString(), StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
+    public void Write_profiles_without_fit_is_bad_input()
+    {
+        CliRun run = CliRun.Of("validate", TestFiles.InRepository("data", "validation", "published-measurements.json"), "--write-profiles", "x.json");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--write-profiles", run.Error, StringComparison.Ordinal);
+        Assert.Contains("add --fit", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Write_profiles_into_a_missing_file_is_bad_input()
+    {
+        string missing = Path.Combine(Path.GetTempPath(), "paraplan-no-such-profiles.json");
+        CliRun run = CliRun.Of("validate", TestFiles.InRepository("data", "validation", "published-measurements.json"), "--fit", "--write-profiles", missing);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(missing, run.Error, StringComparison.Ordinal);
+        Assert.Contains("no such file", run.Error, StringComparison.Ordinal);
+    }
+
+    private static bool IsFitted(JsonElement entry) =>
+        entry.TryGetProperty("fitted", out JsonElement flag) && flag.ValueKind == JsonValueKind.True;
 }

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using ParaPlan.Cli.Rendering;
+using ParaPlan.CostModel;
+using ParaPlan.Input;
 using ParaPlan.Validation;
 
 namespace ParaPlan.Cli.Commands;
@@ -20,6 +22,11 @@ internal static class ValidateCommand
         {
             Description = "Instead of the comparison, fit the efficiency profiles to the records (shared kernel efficiencies, then each engine's overheads; coordinate descent) and print the fitted values with their 5-fold cross-validated error, as JSON.",
         };
+        Option<string> writeProfiles = new("--write-profiles")
+        {
+            Description = "With --fit: fit from this profiles file's unfitted entries and replace its fitted ones (\"fitted\": true) with the new fit, each value with its source. data/efficiency/profiles.json is the built-in file: rebuild to use what was written.",
+            HelpName = "PROFILES.json",
+        };
         var command = new Command("validate", """
             Predict every measurement the cost model can express and compare: for each record, the measured and
             predicted output tokens/s per GPU, TTFT and TPOT (each compared with the figure that matches how it was
@@ -29,20 +36,47 @@ internal static class ValidateCommand
             Examples:
               paraplan validate data/validation/published-measurements.json
               paraplan validate data/validation/*.json --fit
+              paraplan validate data/validation/*.json --fit --write-profiles data/efficiency/profiles.json
             """)
         {
             file,
             format,
             fit,
+            writeProfiles,
         };
         command.SetAction(parse =>
         {
             string[] paths = parse.GetValue(file)!;
             List<MeasurementRecord> records = [.. paths.SelectMany(MeasurementReader.ReadFile)];
             string path = string.Join(", ", paths);
+            string? profilesPath = parse.GetValue(writeProfiles);
+            if (profilesPath is not null && !parse.GetValue(fit))
+            {
+                throw new InputException("command line", "--write-profiles", "writes a fit: add --fit.");
+            }
+
             if (parse.GetValue(fit))
             {
-                Json.Write(output.Output, ProfileFitter.Fit(RecordMapper.Expressible(records)));
+                if (profilesPath is null)
+                {
+                    Json.Write(output.Output, ProfileFitter.Fit(RecordMapper.Expressible(records)));
+                    return ExitCodes.Success;
+                }
+
+                string profilesText = DocumentLoader.ReadText(profilesPath);
+                FitResult result = ProfileFitter.Fit(RecordMapper.Expressible(records), baseline: EfficiencyCatalog.Parse(profilesText, profilesPath));
+                string command = $"paraplan validate {string.Join(' ', paths)} --fit";
+                string written = FittedProfilesWriter.Write(profilesText, profilesPath, result, command);
+                try
+                {
+                    File.WriteAllText(profilesPath, written);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    throw new InputException(profilesPath, string.Empty, $"the fit cannot be written ({ex.Message}).");
+                }
+
+                Json.Write(output.Output, result);
                 return ExitCodes.Success;
             }
 

@@ -3,12 +3,14 @@ namespace ParaPlan.Input;
 /// <summary>Reads a YAML or JSON file (by extension, else by its first character) into an <see cref="InputNode"/> tree.</summary>
 public static class DocumentLoader
 {
-    public static InputNode LoadFile(string path)
+    public static InputNode LoadFile(string path) => Parse(ReadText(path), path);
+
+    /// <summary>The text of <paramref name="path"/>, or a message naming the file and why it cannot be read.</summary>
+    public static string ReadText(string path)
     {
-        string text;
         try
         {
-            text = File.ReadAllText(path);
+            return File.ReadAllText(path);
         }
         catch (FileNotFoundException)
         {
@@ -26,8 +28,6 @@ public static class DocumentLoader
         {
             throw new InputException(path, string.Empty, $"the file cannot be read ({ex.Message}).");
         }
-
-        return Parse(text, path);
     }
 
     public static InputNode Parse(string text, string file)

@@ -52,6 +52,9 @@ public static class ProfileFitter
     /// <summary>Architectures with fewer records than this keep the shared values.</summary>
     public const int MinimumRecordsForArchitecture = 20;
 
+    /// <summary>Folds of the cross-validation.</summary>
+    public const int DefaultFolds = 5;
+
     /// <summary>Engines with fewer records than this fit only their overheads.</summary>
     public const int MinimumRecordsForEngineKernels = 8;
 
@@ -76,20 +79,25 @@ public static class ProfileFitter
         ["admission_ms"] = [0, 1, 2, 4, 6, 8, 10, 12, 15, 20, 25, 30],
     };
 
-    public static FitResult Fit(IReadOnlyList<MappedRecord> all, int folds = 5, int rounds = 3)
+    /// <summary>
+    /// Fits the levels to <paramref name="all"/> starting from the unfitted profiles of <paramref name="baseline"/>
+    /// (the built-in profiles when null), and cross-validates the fit over <paramref name="folds"/> folds.
+    /// </summary>
+    public static FitResult Fit(IReadOnlyList<MappedRecord> all, int folds = DefaultFolds, int rounds = 3, EfficiencyCatalog? baseline = null)
     {
         ArgumentNullException.ThrowIfNull(all);
+        EfficiencyCatalog start = baseline ?? EfficiencyCatalog.BuiltIn;
         var records = all.OrderBy(m => m.Record.Id, StringComparer.Ordinal).ToList();
-        List<FittedValues> levels = FitLevels(records, rounds);
-        double? training = Median(records.SelectMany(m => Comparisons(m, levels)).Select(c => c.AbsolutePercentError).ToList());
+        List<FittedValues> levels = FitLevels(records, rounds, start);
+        double? training = Median(records.SelectMany(m => Comparisons(m, levels, start)).Select(c => c.AbsolutePercentError).ToList());
 
         var heldOut = new List<Comparison>();
         for (int fold = 0; fold < folds && records.Count >= folds; fold++)
         {
             var train = records.Where((_, i) => i % folds != fold).ToList();
             var test = records.Where((_, i) => i % folds == fold).ToList();
-            List<FittedValues> foldLevels = FitLevels(train, rounds);
-            heldOut.AddRange(test.SelectMany(m => Comparisons(m, foldLevels)));
+            List<FittedValues> foldLevels = FitLevels(train, rounds, start);
+            heldOut.AddRange(test.SelectMany(m => Comparisons(m, foldLevels, start)));
         }
 
         var errors = heldOut.Select(c => c.AbsolutePercentError).ToList();
@@ -105,14 +113,14 @@ public static class ProfileFitter
             heldOut);
     }
 
-    private static List<FittedValues> FitLevels(List<MappedRecord> records, int rounds)
+    private static List<FittedValues> FitLevels(List<MappedRecord> records, int rounds, EfficiencyCatalog baseline)
     {
         var levels = new List<FittedValues>();
         // Kernel efficiencies come from runs the engine's kernels bound (offline, static-batch, latency and closed-loop
         // runs); a burst's figures are shaped as much by the front end and the scheduler, which the engine level fits.
         List<MappedRecord> kernelBound = KernelBoundOrAll(records, 1);
 
-        Dictionary<string, double> shared = Descend(kernelBound, levels, SharedKeys, rounds);
+        Dictionary<string, double> shared = Descend(kernelBound, levels, SharedKeys, rounds, baseline);
         levels.Add(new FittedValues("generic", "*", shared, kernelBound.Count));
 
         // Dense GEMMs and attention reach a different fraction of peak on each chip generation (A100 nearer its
@@ -120,12 +128,12 @@ public static class ProfileFitter
         // kernel-bound runs where it has enough of them, otherwise from all its runs; then each engine its own values
         // over both. (Fitting the engines first, the architectures over them and the engines again fitted the
         // training records closer but predicted held-out ones worse: 16.9% against 16.2%.)
-        levels.AddRange(FitArchitectures(records, levels, rounds));
-        levels.AddRange(FitEngines(records, levels, rounds));
+        levels.AddRange(FitArchitectures(records, levels, rounds, baseline));
+        levels.AddRange(FitEngines(records, levels, rounds, baseline));
         return levels;
     }
 
-    private static List<FittedValues> FitArchitectures(List<MappedRecord> records, List<FittedValues> below, int rounds)
+    private static List<FittedValues> FitArchitectures(List<MappedRecord> records, List<FittedValues> below, int rounds, EfficiencyCatalog baseline)
     {
         var chips = new List<FittedValues>();
         foreach (IGrouping<string, MappedRecord> chip in records
@@ -134,7 +142,7 @@ public static class ProfileFitter
             .OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             List<MappedRecord> chipRecords = KernelBoundOrAll([.. chip], MinimumRecordsForArchitecture);
-            Dictionary<string, double> own = Descend(chipRecords, below, ArchitectureKeys, rounds);
+            Dictionary<string, double> own = Descend(chipRecords, below, ArchitectureKeys, rounds, baseline);
             chips.Add(new FittedValues("generic", chip.Key, own, chipRecords.Count));
         }
 
@@ -151,7 +159,7 @@ public static class ProfileFitter
         return kernelBound.Count >= minimum ? kernelBound : records;
     }
 
-    private static List<FittedValues> FitEngines(List<MappedRecord> records, List<FittedValues> below, int rounds)
+    private static List<FittedValues> FitEngines(List<MappedRecord> records, List<FittedValues> below, int rounds, EfficiencyCatalog baseline)
     {
         var engines = new List<FittedValues>();
         foreach (IGrouping<EngineKind, MappedRecord> group in records.GroupBy(m => m.Scenario.Engine).OrderBy(g => g.Key))
@@ -160,7 +168,7 @@ public static class ProfileFitter
             IReadOnlyList<string> keys = engineRecords.Count >= MinimumRecordsForEngineKernels
                 ? EngineKeys
                 : [.. EngineKeys.Where(k => k.EndsWith("_ms", StringComparison.Ordinal) || k.EndsWith("_us", StringComparison.Ordinal))];
-            Dictionary<string, double> own = Descend(engineRecords, below, keys, rounds);
+            Dictionary<string, double> own = Descend(engineRecords, below, keys, rounds, baseline);
             engines.Add(new FittedValues(group.Key.ToString().ToLowerInvariant(), "*", own, engineRecords.Count));
         }
 
@@ -168,10 +176,10 @@ public static class ProfileFitter
     }
 
     private static Dictionary<string, double> Descend(
-        List<MappedRecord> records, IReadOnlyList<FittedValues> below, IReadOnlyList<string> keys, int rounds)
+        List<MappedRecord> records, IReadOnlyList<FittedValues> below, IReadOnlyList<string> keys, int rounds, EfficiencyCatalog baseline)
     {
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        double best = Loss(records, below, values);
+        double best = Loss(records, below, values, baseline);
         for (int round = 0; round < rounds; round++)
         {
             foreach (string key in keys)
@@ -179,7 +187,7 @@ public static class ProfileFitter
                 foreach (double candidate in Grid[key])
                 {
                     var trial = new Dictionary<string, double>(values, StringComparer.Ordinal) { [key] = candidate };
-                    double loss = Loss(records, below, trial);
+                    double loss = Loss(records, below, trial, baseline);
                     if (loss < best - 1e-9)
                     {
                         best = loss;
@@ -192,9 +200,9 @@ public static class ProfileFitter
         return values;
     }
 
-    private static double Loss(List<MappedRecord> records, IReadOnlyList<FittedValues> below, Dictionary<string, double> values)
+    private static double Loss(List<MappedRecord> records, IReadOnlyList<FittedValues> below, Dictionary<string, double> values, EfficiencyCatalog baseline)
     {
-        var source = new Overrides([.. below, new FittedValues("*", "*", values, 0)]);
+        var source = new Overrides([.. below, new FittedValues("*", "*", values, 0)], baseline);
         var errors = records.SelectMany(m => Validator.Compare(m, source))
             .Select(c => Math.Abs(Math.Log(Math.Max(c.Predicted, 1e-9) / c.Measured)))
             .ToList();
@@ -207,8 +215,8 @@ public static class ProfileFitter
         return Validator.Percentile(errors, 0.5) + (0.5 * errors.Average());
     }
 
-    private static List<Comparison> Comparisons(MappedRecord record, List<FittedValues> levels) =>
-        Validator.Compare(record, new Overrides(levels));
+    private static List<Comparison> Comparisons(MappedRecord record, List<FittedValues> levels, EfficiencyCatalog baseline) =>
+        Validator.Compare(record, new Overrides(levels, baseline));
 
     private static double? Median(List<double> values)
     {
@@ -221,12 +229,12 @@ public static class ProfileFitter
         return Validator.Percentile(values, 0.5);
     }
 
-    /// <summary>Applies fitted levels (generic first, then the record's engine) over the unfitted catalog profile.</summary>
-    private sealed class Overrides(IReadOnlyList<FittedValues> levels) : IProfileSource
+    /// <summary>Applies fitted levels (generic first, then the record's engine) over the baseline's unfitted profile.</summary>
+    private sealed class Overrides(IReadOnlyList<FittedValues> levels, EfficiencyCatalog baseline) : IProfileSource
     {
         public EfficiencyProfile Resolve(EngineKind engine, GpuSpec gpu)
         {
-            EfficiencyProfile profile = EfficiencyCatalog.BuiltIn.ResolveUnfitted(engine, gpu);
+            EfficiencyProfile profile = baseline.ResolveUnfitted(engine, gpu);
             string name = engine.ToString().ToLowerInvariant();
             string arch = EfficiencyCatalog.ArchitectureKey(gpu.Architecture) ?? "*";
             foreach (FittedValues level in levels)

@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ParaPlan.CostModel;
+using ParaPlan.Input;
+
+namespace ParaPlan.Validation;
+
+/// <summary>
+/// Writes a fit into a profiles file (data/efficiency/profiles.json): its entries marked <c>"fitted": true</c> are
+/// replaced by one entry per fitted level, each value with its source (the command that fitted it, the records it was
+/// fitted on and the cross-validated error of the whole fit); every other entry and field is kept as it is.
+/// </summary>
+public static class FittedProfilesWriter
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>The text of <paramref name="file"/> (<paramref name="profilesText"/>) with <paramref name="fit"/> as its fitted entries.</summary>
+    /// <param name="profilesText">The profiles file's text.</param>
+    /// <param name="file">Its path, for messages.</param>
+    /// <param name="fit">The fit.</param>
+    /// <param name="command">The command that made the fit, quoted in every source.</param>
+    public static string Write(string profilesText, string file, FitResult fit, string command)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        _ = EfficiencyCatalog.Parse(profilesText, file); // a valid profiles file, or a message naming the field
+        JsonObject root;
+        try
+        {
+            root = JsonNode.Parse(profilesText) as JsonObject ?? throw new InputException(file, string.Empty, "a profiles file must be a JSON object with a 'profiles' list");
+        }
+        catch (JsonException ex)
+        {
+            throw new InputException(file, string.Empty, $"the fit can only be written into a JSON profiles file: {ex.Message}");
+        }
+
+        if (root["profiles"] is not JsonArray profiles)
+        {
+            throw new InputException(file, "profiles", "a list of profiles is required");
+        }
+
+        for (int i = profiles.Count - 1; i >= 0; i--)
+        {
+            if (profiles[i] is JsonObject entry && entry["fitted"] is JsonValue flag && flag.TryGetValue(out bool fitted) && fitted)
+            {
+                profiles.RemoveAt(i);
+            }
+        }
+
+        foreach (FittedValues level in fit.Levels.Where(l => l.Values.Count > 0))
+        {
+            string source = Source(level, fit, command);
+            var values = new JsonObject();
+            var sources = new JsonObject();
+            foreach ((string key, double value) in level.Values)
+            {
+                values[key] = value;
+                sources[key] = source;
+            }
+
+            profiles.Add(new JsonObject
+            {
+                ["engine"] = level.Engine,
+                ["gpu"] = level.Gpu,
+                ["fitted"] = true,
+                ["values"] = values,
+                ["sources"] = sources,
+            });
+        }
+
+        string text = root.ToJsonString(Options) + "\n";
+        _ = EfficiencyCatalog.Parse(text, file); // what is written reads back
+        return text;
+    }
+
+    private static string Source(FittedValues level, FitResult fit, string command)
+    {
+        string what;
+        string which;
+        if (level.Engine == "generic" && level.Gpu != "*")
+        {
+            what = $"dense GEMM and attention fractions of peak on {CultureInfo.InvariantCulture.TextInfo.ToTitleCase(level.Gpu)} GPUs";
+            which = $" of the architecture (its kernel-bound runs where it has {ProfileFitter.MinimumRecordsForArchitecture}, otherwise all its runs)";
+        }
+        else if (level.Engine == "generic")
+        {
+            what = "kernel efficiencies shared by every engine";
+            which = " (burst runs left out: kernel-bound runs only, unless there are none)";
+        }
+        else
+        {
+            what = $"{level.Engine}'s own overheads and kernels";
+            which = string.Empty;
+        }
+
+        string error = fit.CrossValidatedMedianApe is { } median && fit.CrossValidatedP90Ape is { } p90
+            ? string.Create(CultureInfo.InvariantCulture, $"; {ProfileFitter.DefaultFolds}-fold cross-validated median error of the whole fit {median:0.0}% (P90 {p90:0.0}%)")
+            : "; too few records to cross-validate";
+        return string.Create(CultureInfo.InvariantCulture, $"fitted ({what}) by `{command}` on {level.Records} records{which}{error}");
+    }
+}
