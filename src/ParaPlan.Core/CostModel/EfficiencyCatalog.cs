@@ -23,7 +23,7 @@ public sealed class EfficiencyCatalog : IProfileSource
         "gemm_compute_efficiency", "gemm_half_efficiency_tokens", "moe_gemm_compute_efficiency", "moe_gemm_half_efficiency_tokens", "attention_compute_efficiency",
         "memory_bandwidth_efficiency", "moe_memory_bandwidth_efficiency", "intra_node_link_efficiency", "inter_node_link_efficiency", "step_overhead_ms",
         "layer_overhead_us", "moe_layer_overhead_us", "sequence_overhead_us", "request_overhead_ms", "expert_overhead_us", "max_batched_tokens", "max_running_sequences", "runtime_reserve_gb",
-        "prefill_first", "admission_ms", "streaming_token_us",
+        "prefill_first", "admission_ms", "streaming_token_us", "low_precision_gemm_ratio",
     ];
 
     private readonly List<Entry> _entries;
@@ -147,6 +147,8 @@ public sealed class EfficiencyCatalog : IProfileSource
             values["gemm_compute_efficiency"] = mfu;
             values["moe_gemm_compute_efficiency"] = mfu;
             values["attention_compute_efficiency"] = mfu;
+            values["low_precision_gemm_ratio"] = 1;
+            sources["low_precision_gemm_ratio"] = "1: the stated mfu applies to GEMMs at every precision";
             sources["gemm_compute_efficiency"] = sources["moe_gemm_compute_efficiency"] = sources["attention_compute_efficiency"] = "stated by the scenario (hardware.gpu.mfu)";
             used.Add("mfu stated");
         }
@@ -171,6 +173,7 @@ public sealed class EfficiencyCatalog : IProfileSource
         {
             GemmComputeEfficiency = Fraction(values, "gemm_compute_efficiency"),
             GemmHalfEfficiencyTokens = values["gemm_half_efficiency_tokens"],
+            LowPrecisionGemmRatio = Fraction(values, "low_precision_gemm_ratio"),
             MoeGemmComputeEfficiency = Fraction(values, "moe_gemm_compute_efficiency"),
             MoeGemmHalfEfficiencyTokens = values["moe_gemm_half_efficiency_tokens"],
             AttentionComputeEfficiency = Fraction(values, "attention_compute_efficiency"),

@@ -15,6 +15,13 @@ public sealed record EfficiencyProfile
     /// </summary>
     public required double GemmHalfEfficiencyTokens { get; init; }
 
+    /// <summary>
+    /// Fraction of <see cref="GemmComputeEfficiency"/> a dense GEMM keeps when it runs in 8- or 4-bit (FP8, INT8, FP4)
+    /// rather than 16-bit: block-scaled kernels and the activation quantisation before each GEMM reach less of the
+    /// doubled peak than 16-bit GEMMs reach of theirs. 1 = the same fraction.
+    /// </summary>
+    public required double LowPrecisionGemmRatio { get; init; }
+
     /// <summary>Fraction of peak tensor throughput the grouped expert GEMMs of an MoE layer reach at large M.</summary>
     public required double MoeGemmComputeEfficiency { get; init; }
 
@@ -94,7 +101,7 @@ public sealed record EfficiencyProfile
     /// <summary>The names of the values a fit may change, as in the data file.</summary>
     public static IReadOnlyList<string> FittableKeys { get; } =
     [
-        "gemm_compute_efficiency", "moe_gemm_compute_efficiency", "attention_compute_efficiency",
+        "gemm_compute_efficiency", "low_precision_gemm_ratio", "moe_gemm_compute_efficiency", "attention_compute_efficiency",
         "memory_bandwidth_efficiency", "moe_memory_bandwidth_efficiency", "intra_node_link_efficiency", "step_overhead_ms", "layer_overhead_us",
         "moe_layer_overhead_us", "sequence_overhead_us", "streaming_token_us", "request_overhead_ms", "expert_overhead_us", "admission_ms",
     ];
@@ -103,6 +110,7 @@ public sealed record EfficiencyProfile
     public EfficiencyProfile With(string key, double value) => key switch
     {
         "gemm_compute_efficiency" => this with { GemmComputeEfficiency = value },
+        "low_precision_gemm_ratio" => this with { LowPrecisionGemmRatio = value },
         "moe_gemm_compute_efficiency" => this with { MoeGemmComputeEfficiency = value },
         "attention_compute_efficiency" => this with { AttentionComputeEfficiency = value },
         "memory_bandwidth_efficiency" => this with { MemoryBandwidthEfficiency = value },
@@ -124,6 +132,7 @@ public sealed record EfficiencyProfile
     public double Get(string key) => key switch
     {
         "gemm_compute_efficiency" => GemmComputeEfficiency,
+        "low_precision_gemm_ratio" => LowPrecisionGemmRatio,
         "moe_gemm_compute_efficiency" => MoeGemmComputeEfficiency,
         "attention_compute_efficiency" => AttentionComputeEfficiency,
         "memory_bandwidth_efficiency" => MemoryBandwidthEfficiency,

@@ -101,6 +101,7 @@ public static class Estimator
         private readonly double _kvBytes;
         private readonly double _dispatchBytes;
         private readonly double _peakGemm;
+        private readonly double _gemmEfficiency;
         private readonly double _peakAttention;
         private readonly double _hbm;
         private readonly int[] _stageLayers;
@@ -145,6 +146,9 @@ public static class Estimator
             _dispatchBytes = _weightBytes <= 1.0 ? 1.0 : ActivationBytes;
             NumericFormat computeFormat = ComputeFormat(precision.Weights);
             _peakGemm = _gpu.PeakTflopsFor(computeFormat) * 1e12;
+            _gemmEfficiency = _gpu.ComputeFormatFor(computeFormat) is NumericFormat.Fp8 or NumericFormat.Int8 or NumericFormat.Fp4
+                ? _profile.GemmComputeEfficiency * _profile.LowPrecisionGemmRatio
+                : _profile.GemmComputeEfficiency;
             _peakAttention = _gpu.PeakTflopsFor(NumericFormat.Bf16) * 1e12;
             _hbm = _gpu.MemoryBandwidthTbps * 1e12;
             if (_report && _gpu.ComputeFormatFor(computeFormat) != computeFormat)
@@ -295,7 +299,7 @@ public static class Estimator
             }
 
             // ---- bounds, checks ----
-            double computeBound = _peakGemm * _profile.GemmComputeEfficiency / (2.0 * _model.ActiveParameters);
+            double computeBound = _peakGemm * _gemmEfficiency / (2.0 * _model.ActiveParameters);
             double bandwidthBound = decode.MemoryOnlyMs > 0 ? runningInstance / (decode.MemoryOnlyMs / 1000) / instanceGpus : 0;
             var checks = Checks(memory, ttftMs, tpotLongestMs, outputPerGpu);
             if (memory.Total > memory.Limit)
@@ -364,6 +368,7 @@ public static class Estimator
                 Efficiency = new Dictionary<string, double>(StringComparer.Ordinal)
                 {
                     ["gemm_compute_efficiency"] = _profile.GemmComputeEfficiency,
+                    ["low_precision_gemm_ratio"] = _profile.LowPrecisionGemmRatio,
                     ["attention_compute_efficiency"] = _profile.AttentionComputeEfficiency,
                     ["memory_bandwidth_efficiency"] = _profile.MemoryBandwidthEfficiency,
                     ["intra_node_link_efficiency"] = _profile.IntraNodeLinkEfficiency,
@@ -844,7 +849,7 @@ public static class Estimator
         private void RooflineGemm(Ledger ledger, string name, int count, double flops, double bytes, double rows, double? efficiency = null, double? bandwidthEfficiency = null, double? halfEfficiencyTokens = null)
         {
             double shape = rows / (rows + (halfEfficiencyTokens ?? _profile.GemmHalfEfficiencyTokens));
-            double compute = flops / (_peakGemm * (efficiency ?? _profile.GemmComputeEfficiency) * Math.Max(shape, 1e-6));
+            double compute = flops / (_peakGemm * (efficiency ?? _gemmEfficiency) * Math.Max(shape, 1e-6));
             double memory = bytes / (_hbm * (bandwidthEfficiency ?? _profile.MemoryBandwidthEfficiency));
             ledger.Add(name, "compute", count, Math.Max(compute, memory), flops, bytes, compute >= memory ? "compute" : "memory", memory);
         }

@@ -43,7 +43,7 @@ public static class ProfileFitter
     public static IReadOnlyList<string> EngineKeys { get; } =
     [
         "streaming_token_us", "step_overhead_ms", "layer_overhead_us", "moe_layer_overhead_us", "sequence_overhead_us",
-        "request_overhead_ms", "admission_ms", "moe_gemm_compute_efficiency", "moe_memory_bandwidth_efficiency",
+        "request_overhead_ms", "admission_ms", "moe_gemm_compute_efficiency", "moe_memory_bandwidth_efficiency", "low_precision_gemm_ratio",
     ];
 
     /// <summary>What a GPU architecture fits for itself.</summary>
@@ -65,6 +65,9 @@ public static class ProfileFitter
         // accuracy with physically impossible efficiencies.
         ["gemm_compute_efficiency"] = [0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85],
         ["moe_gemm_compute_efficiency"] = [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6],
+        // From no faster than the 16-bit GEMM it replaces (0.5 of the doubled peak: vLLM reports FP8 Llama-4 Scout on
+        // H200 at 1.03-1.09x of BF16, vllm-project/vllm#19714) to the 16-bit fraction of the 8-bit peak (1).
+        ["low_precision_gemm_ratio"] = [0.5, 0.6, 0.7, 0.8, 0.9, 1.0],
         ["moe_memory_bandwidth_efficiency"] = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8],
         ["attention_compute_efficiency"] = [0.35, 0.45, 0.55, 0.65, 0.7],
         ["memory_bandwidth_efficiency"] = [0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9],

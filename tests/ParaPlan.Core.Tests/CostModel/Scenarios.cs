@@ -15,6 +15,7 @@ internal static class Scenarios
     {
         GemmComputeEfficiency = 1,
         GemmHalfEfficiencyTokens = 0,
+        LowPrecisionGemmRatio = 1,
         MoeGemmComputeEfficiency = 1,
         MoeGemmHalfEfficiencyTokens = 0,
         MoeMemoryBandwidthEfficiency = 1,
