@@ -57,23 +57,13 @@ internal static class ValidateCommand
 
             if (parse.GetValue(fit))
             {
-                if (profilesPath is null)
+                // With --write-profiles the fit starts from that file's unfitted entries, else from the built-in ones.
+                string? profilesText = profilesPath is null ? null : DocumentLoader.ReadText(profilesPath);
+                EfficiencyCatalog? baseline = profilesText is null ? null : EfficiencyCatalog.Parse(profilesText, profilesPath!);
+                FitResult result = ProfileFitter.Fit(RecordMapper.Expressible(records), baseline: baseline);
+                if (profilesText is not null)
                 {
-                    Json.Write(output.Output, ProfileFitter.Fit(RecordMapper.Expressible(records)));
-                    return ExitCodes.Success;
-                }
-
-                string profilesText = DocumentLoader.ReadText(profilesPath);
-                FitResult result = ProfileFitter.Fit(RecordMapper.Expressible(records), baseline: EfficiencyCatalog.Parse(profilesText, profilesPath));
-                string command = $"paraplan validate {string.Join(' ', paths)} --fit";
-                string written = FittedProfilesWriter.Write(profilesText, profilesPath, result, command);
-                try
-                {
-                    File.WriteAllText(profilesPath, written);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    throw new InputException(profilesPath, string.Empty, $"the fit cannot be written ({ex.Message}).");
+                    WriteProfiles(profilesPath!, FittedProfilesWriter.Write(profilesText, profilesPath!, result, $"paraplan validate {string.Join(' ', paths)} --fit"));
                 }
 
                 Json.Write(output.Output, result);
@@ -94,6 +84,18 @@ internal static class ValidateCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static void WriteProfiles(string path, string text)
+    {
+        try
+        {
+            File.WriteAllText(path, text);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException(path, string.Empty, $"the fit cannot be written ({ex.Message}).");
+        }
     }
 
     private static ReportDocument Build(ValidationReport report)
