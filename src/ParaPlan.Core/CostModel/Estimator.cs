@@ -145,15 +145,16 @@ public static class Estimator
             _kvBytes = precision.KvCache.BytesPerElement();
             _dispatchBytes = _weightBytes <= 1.0 ? 1.0 : ActivationBytes;
             NumericFormat computeFormat = ComputeFormat(precision.Weights);
+            NumericFormat runsIn = _gpu.ComputeFormatFor(computeFormat);
             _peakGemm = _gpu.PeakTflopsFor(computeFormat) * 1e12;
-            _gemmEfficiency = _gpu.ComputeFormatFor(computeFormat) is NumericFormat.Fp8 or NumericFormat.Int8 or NumericFormat.Fp4
+            _gemmEfficiency = runsIn.BytesPerElement() < 2.0
                 ? _profile.GemmComputeEfficiency * _profile.LowPrecisionGemmRatio
                 : _profile.GemmComputeEfficiency;
             _peakAttention = _gpu.PeakTflopsFor(NumericFormat.Bf16) * 1e12;
             _hbm = _gpu.MemoryBandwidthTbps * 1e12;
-            if (_report && _gpu.ComputeFormatFor(computeFormat) != computeFormat)
+            if (_report && runsIn != computeFormat)
             {
-                _assumptions.Add($"{_gpu.Id} has no native {computeFormat.FileName()} tensor cores: GEMMs run at its {_gpu.ComputeFormatFor(computeFormat).FileName()} peak ({Num(_peakGemm / 1e12)} TFLOPS)");
+                _assumptions.Add($"{_gpu.Id} has no native {computeFormat.FileName()} tensor cores: GEMMs run at its {runsIn.FileName()} peak ({Num(_peakGemm / 1e12)} TFLOPS)");
             }
 
             if (_report && _weightBytes < 2.0)
@@ -512,8 +513,8 @@ public static class Estimator
         /// <summary>Accumulates operator times of one stage, optionally keeping the breakdown.</summary>
         private sealed class Ledger(bool keep, int stageLayers)
         {
-            // A stage has about fifteen operators whose names are shared constants: a list searched by reference
-            // (then by value) is cheaper than a hashed dictionary for the report path.
+            // A stage has about fifteen operators whose names are shared constants: a short list searched with an
+            // ordinal comparison (equal references match at once) is cheaper than a hashed dictionary here.
             private readonly List<Entry> _ops = keep ? new List<Entry>(16) : [];
 
             public double Seconds { get; private set; }
@@ -560,7 +561,7 @@ public static class Estimator
             {
                 for (int i = 0; i < _ops.Count; i++)
                 {
-                    if (ReferenceEquals(_ops[i].Name, name) || string.Equals(_ops[i].Name, name, StringComparison.Ordinal))
+                    if (string.Equals(_ops[i].Name, name, StringComparison.Ordinal))
                     {
                         return i;
                     }

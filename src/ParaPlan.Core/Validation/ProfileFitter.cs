@@ -24,11 +24,12 @@ public sealed record FitResult(
     IReadOnlyList<Comparison> HeldOut);
 
 /// <summary>
-/// Fits the efficiency profiles in two levels, by coordinate descent over physical ranges minimising the median
+/// Fits the efficiency profiles in three levels, by coordinate descent over physical ranges minimising the median
 /// (plus half the mean) of |ln(predicted / measured)|: first the kernel efficiencies every engine shares (GEMM,
-/// attention, HBM and link fractions) over all records, then per engine the values that are the engine's own
-/// (per-step, per-layer, per-sequence and per-request overheads, and its MoE kernels). One value per level, never
-/// per record; engines with few records only get the overheads.
+/// attention, HBM and link fractions) over the kernel-bound records, then each GPU architecture's dense GEMM and
+/// attention fractions, then per engine the values that are the engine's own (front-end, per-step, per-layer,
+/// per-sequence and per-request overheads, its MoE kernels and its 8-bit GEMM ratio). One value per level, never per
+/// record; engines with few records only get the overheads.
 /// </summary>
 public static class ProfileFitter
 {
