@@ -89,6 +89,19 @@ public class ValidateCommandTests
         Assert.Contains("add --fit", run.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--cv-repeats", "2", "add --fit")]
+    [InlineData("--fit --cv-repeats", "0", "between 1 and 10; got 0")]
+    [InlineData("--fit --cv-repeats", "11", "between 1 and 10; got 11")]
+    public void Cross_validation_repeats_need_a_fit_and_a_sensible_count(string options, string count, string message)
+    {
+        string[] args = ["validate", TestFiles.InRepository("data", "validation", "published-measurements.json"), .. options.Split(' '), count];
+        CliRun run = CliRun.Of(args);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--cv-repeats", run.Error, StringComparison.Ordinal);
+        Assert.Contains(message, run.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Write_profiles_into_a_missing_file_is_bad_input()
     {

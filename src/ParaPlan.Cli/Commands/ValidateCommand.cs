@@ -20,12 +20,18 @@ internal static class ValidateCommand
         Option<string> format = CommandOptions.Format();
         Option<bool> fit = new("--fit")
         {
-            Description = "Instead of the comparison, fit the efficiency profiles to the records (shared kernel efficiencies, then each engine's overheads; coordinate descent) and print the fitted values with their 5-fold cross-validated error, as JSON.",
+            Description = "Instead of the comparison, fit the efficiency profiles to the records (shared kernel efficiencies, then each engine's overheads; coordinate descent) and print the fitted values with their 5-fold cross-validated error (over --cv-repeats partitions of the records into folds), as JSON.",
         };
         Option<string> writeProfiles = new("--write-profiles")
         {
             Description = "With --fit: fit from this profiles file's unfitted entries and replace its fitted ones (\"fitted\": true) with the new fit, each value with its source. data/efficiency/profiles.json is the built-in file: rebuild to use what was written.",
             HelpName = "PROFILES.json",
+        };
+        Option<int> repeats = new("--cv-repeats")
+        {
+            Description = "With --fit: how many partitions of the records into the 5 folds the cross-validation runs over (1-10; each partition is one more fit per fold). The held-out medians are over every partition's predictions.",
+            DefaultValueFactory = _ => ProfileFitter.DefaultRepeats,
+            HelpName = "N",
         };
         var command = new Command("validate", """
             Predict every measurement the cost model can express and compare: for each record, the measured and
@@ -43,6 +49,7 @@ internal static class ValidateCommand
             format,
             fit,
             writeProfiles,
+            repeats,
         };
         command.SetAction(parse =>
         {
@@ -55,12 +62,23 @@ internal static class ValidateCommand
                 throw new InputException("command line", "--write-profiles", "writes a fit: add --fit.");
             }
 
+            if (parse.GetResult(repeats) is { Implicit: false } && !parse.GetValue(fit))
+            {
+                throw new InputException("command line", "--cv-repeats", "sets the fit's cross-validation: add --fit.");
+            }
+
+            int partitions = parse.GetValue(repeats);
+            if (partitions is < 1 or > 10)
+            {
+                throw new InputException("command line", "--cv-repeats", $"must be between 1 and 10; got {partitions}.");
+            }
+
             if (parse.GetValue(fit))
             {
                 // With --write-profiles the fit starts from that file's unfitted entries, else from the built-in ones.
                 string? profilesText = profilesPath is null ? null : DocumentLoader.ReadText(profilesPath);
                 EfficiencyCatalog? baseline = profilesText is null ? null : EfficiencyCatalog.Parse(profilesText, profilesPath!);
-                FitResult result = ProfileFitter.Fit(RecordMapper.Expressible(records), baseline: baseline);
+                FitResult result = ProfileFitter.Fit(RecordMapper.Expressible(records), baseline: baseline, repeats: partitions);
                 if (profilesText is not null)
                 {
                     WriteProfiles(profilesPath!, FittedProfilesWriter.Write(profilesText, profilesPath!, result, $"paraplan validate {string.Join(' ', paths)} --fit"));

@@ -373,14 +373,7 @@ public static class BurstSimulation
 
         if (exponential)
         {
-            // Fisher-Yates with a fixed linear congruential sequence (independent of the runtime's Random).
-            ulong state = 0x9E3779B97F4A7C15UL;
-            for (int i = count - 1; i > 0; i--)
-            {
-                state = unchecked((state * 6364136223846793005UL) + 1442695040888963407UL);
-                int j = (int)((state >> 33) % (ulong)(i + 1));
-                (lengths[i], lengths[j]) = (lengths[j], lengths[i]);
-            }
+            FixedShuffle.Shuffle(lengths);
         }
 
         return lengths;

@@ -78,6 +78,9 @@ public static class FittedProfilesWriter
         return text;
     }
 
+    private static string Partitions(int repeats) =>
+        repeats > 1 ? string.Create(CultureInfo.InvariantCulture, $", over {repeats} partitions into folds") : string.Empty;
+
     private static string Source(FittedValues level, FitResult fit, string command)
     {
         string what;
@@ -99,7 +102,7 @@ public static class FittedProfilesWriter
         }
 
         string error = fit.CrossValidatedMedianApe is { } median && fit.CrossValidatedP90Ape is { } p90
-            ? string.Create(CultureInfo.InvariantCulture, $"; {ProfileFitter.DefaultFolds}-fold cross-validated median error of the whole fit {median:0.0}% (P90 {p90:0.0}%)")
+            ? string.Create(CultureInfo.InvariantCulture, $"; {fit.Folds}-fold cross-validated median error of the whole fit {median:0.0}% (P90 {p90:0.0}%{Partitions(fit.Repeats)})")
             : "; too few records to cross-validate";
         return string.Create(CultureInfo.InvariantCulture, $"fitted ({what}) by `{command}` on {level.Records} records{which}{error}");
     }

@@ -102,6 +102,42 @@ public class ValidationTests
     }
 
     [Fact]
+    public void The_first_partition_deals_records_round_robin_and_later_ones_shuffle_them_evenly()
+    {
+        // 12 records in 5 folds: partition 0 is record i -> fold i mod 5 (folds of 3, 3, 2, 2, 2).
+        Assert.Equal([0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1], ProfileFitter.FoldOf(12, 5, 0));
+        int[] second = ProfileFitter.FoldOf(12, 5, 1);
+        int[] third = ProfileFitter.FoldOf(12, 5, 2);
+        foreach (int[] partition in new[] { second, third })
+        {
+            // Still 3, 3, 2, 2, 2 records per fold, in another arrangement.
+            Assert.Equal([2, 2, 2, 3, 3], partition.GroupBy(f => f).Select(g => g.Count()).Order());
+        }
+
+        Assert.NotEqual(ProfileFitter.FoldOf(12, 5, 0), second);
+        Assert.NotEqual(second, third);
+        Assert.Equal(second, ProfileFitter.FoldOf(12, 5, 1)); // reproducible
+    }
+
+    [Fact]
+    public void Repeated_cross_validation_holds_every_record_out_once_per_partition()
+    {
+        string path = TestFiles.InRepository("data", "validation", "published-measurements.json");
+        List<MappedRecord> offline = [.. RecordMapper.Expressible(MeasurementReader.ReadFile(path))
+            .Where(m => m.Mode == MeasurementMode.Offline && m.Record.Id.StartsWith("TRT10-llama-3", StringComparison.Ordinal))
+            .Take(6)];
+        Assert.Equal(6, offline.Count);
+
+        FitResult fit = ProfileFitter.Fit(offline, folds: 5, rounds: 1, repeats: 2);
+
+        Assert.Equal((5, 2), (fit.Folds, fit.Repeats));
+        Assert.Equal(2, fit.CrossValidatedMedianApeByMetricPerRepeat.Count);
+        // One throughput figure per offline record, held out once in each of the two partitions.
+        Assert.Equal(12, fit.HeldOut.Count);
+        Assert.All(offline, m => Assert.Equal(2, fit.HeldOut.Count(c => c.Id == m.Record.Id)));
+    }
+
+    [Fact]
     public void Percentiles_interpolate()
     {
         Assert.Equal(2.5, Validator.Percentile([1, 2, 3, 4], 0.5));
