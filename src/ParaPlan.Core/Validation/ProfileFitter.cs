@@ -122,7 +122,7 @@ public static class ProfileFitter
                 partition.AddRange(test.SelectMany(m => Comparisons(m, foldLevels, start)));
             }
 
-            perRepeat.Add(ByMetric(partition));
+            perRepeat.Add(MedianBy(partition, c => c.Metric));
             heldOut.AddRange(partition);
         }
 
@@ -135,8 +135,8 @@ public static class ProfileFitter
             perRepeat.Count,
             perRepeat,
             training,
-            ByMetric(heldOut),
-            heldOut.GroupBy(c => c.Engine).ToDictionary(g => g.Key, g => Median([.. g.Select(c => c.AbsolutePercentError)]), StringComparer.Ordinal),
+            MedianBy(heldOut, c => c.Metric),
+            MedianBy(heldOut, c => c.Engine),
             errors.Count > 0 ? Validator.Percentile(errors, 0.5) : null,
             errors.Count > 0 ? Validator.Percentile(errors, 0.9) : null,
             heldOut);
@@ -164,8 +164,9 @@ public static class ProfileFitter
         return foldOf;
     }
 
-    private static Dictionary<string, double?> ByMetric(List<Comparison> comparisons) =>
-        comparisons.GroupBy(c => c.Metric).ToDictionary(g => g.Key, g => Median([.. g.Select(c => c.AbsolutePercentError)]), StringComparer.Ordinal);
+    /// <summary>The median absolute percentage error of the comparisons in each group (by metric, by engine).</summary>
+    private static Dictionary<string, double?> MedianBy(List<Comparison> comparisons, Func<Comparison, string> key) =>
+        comparisons.GroupBy(key).ToDictionary(g => g.Key, g => Median([.. g.Select(c => c.AbsolutePercentError)]), StringComparer.Ordinal);
 
     private static List<FittedValues> FitLevels(List<MappedRecord> records, int rounds, EfficiencyCatalog baseline)
     {
