@@ -26,6 +26,7 @@ public class CatalogTests
     [Theory]
     [InlineData("a100-sxm-80gb", 85.9, 2.039, 312)]
     [InlineData("h100-sxm", 85.52, 3.35, 989.4)]
+    [InlineData("h100-pcie", 85.52, 2.0, 756.5)] // datasheet: 2,000 GB/s, BF16 1,513 TFLOPS with sparsity
     [InlineData("h800-sxm", 85.52, 3.35, 989.4)]
     [InlineData("h200-sxm", 150.75, 4.8, 989.4)]
     [InlineData("b200", 180, 7.7, 2250)]
