@@ -286,7 +286,7 @@ public static class RecordMapper
             : g.Contains("H800", StringComparison.Ordinal) ? "h800-sxm"
             : g.Contains("H200", StringComparison.Ordinal) ? "h200-sxm"
             : g.Contains("H100", StringComparison.Ordinal) && g.Contains("PCIE", StringComparison.Ordinal) ? "h100-pcie"
-            : g.Contains("H100", StringComparison.Ordinal) && !g.Contains("NVL", StringComparison.Ordinal) ? "h100-sxm"
+            : g.Contains("H100", StringComparison.Ordinal) && !g.Contains("H100 NVL", StringComparison.Ordinal) ? "h100-sxm"
             : g.Contains("A100", StringComparison.Ordinal) ? "a100-sxm-80gb"
             : g.Contains("MI300X", StringComparison.Ordinal) ? "mi300x"
             : null;

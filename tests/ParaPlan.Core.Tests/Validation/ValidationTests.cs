@@ -148,6 +148,7 @@ public class ValidationTests
     [InlineData("H100 PCIe 80GB", "h100-pcie")]
     [InlineData("H100 SXM 80GB", "h100-sxm")]
     [InlineData("NVIDIA H100 80GB HBM3", "h100-sxm")]
+    [InlineData("H100 SXM 80GB (NVLink 900GB/s)", "h100-sxm")]
     [InlineData("H100 NVL 94GB", null)]
     public void A_record_s_H100_variant_picks_its_catalog_GPU(string gpu, string? catalogId)
     {
