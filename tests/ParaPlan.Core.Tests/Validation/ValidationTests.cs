@@ -154,26 +154,17 @@ public class ValidationTests
     {
         // The PCIe card (2.0 TB/s, 756.5 dense BF16 TFLOPS) is its own catalog entry; the NVL (94 GB, 3.9 TB/s) is not
         // in the catalog, so its records are skipped rather than costed as the SXM5 part.
-        string file = Path.Combine(Path.GetTempPath(), $"paraplan-h100-{Guid.NewGuid():N}.json");
-        File.WriteAllText(file, $$"""
+        IReadOnlyList<MeasurementRecord> records = MeasurementReader.ReadFile(TestFiles.Write($$"""
             [{"id": "T-H100", "quality": "A", "source": {"name": "test", "key": "t"}, "engine": "vLLM", "model": "Llama-3.1-8B",
               "arch_ref": "llama-3.1-8b", "precision": "BF16", "gpu": "{{gpu}}", "num_gpus": 1, "tp": 1, "concurrency": 1,
               "isl": 1000, "osl": 100, "scenario": "low-concurrency serving", "tpot_ms": 8, "notes": ""}]
-            """);
-        try
+            """, ".json"));
+        MappedRecord? mapped = RecordMapper.Expressible(records).SingleOrDefault();
+        Assert.Equal(catalogId, mapped?.Scenario.Hardware.Gpu.Id);
+        if (catalogId is null)
         {
-            IReadOnlyList<MeasurementRecord> records = MeasurementReader.ReadFile(file);
-            MappedRecord? mapped = RecordMapper.Expressible(records).SingleOrDefault();
-            Assert.Equal(catalogId, mapped?.Scenario.Hardware.Gpu.Id);
-            if (catalogId is null)
-            {
-                RecordMapper.Map(records[0], out string? reason);
-                Assert.Contains("not in the catalog", reason, StringComparison.Ordinal);
-            }
-        }
-        finally
-        {
-            File.Delete(file);
+            RecordMapper.Map(records[0], out string? reason);
+            Assert.Contains("not in the catalog", reason, StringComparison.Ordinal);
         }
     }
 
@@ -181,25 +172,17 @@ public class ValidationTests
     public void A_record_s_first_dense_layers_are_dense_and_the_rest_MoE()
     {
         // GLM-4.6 as its config.json states it: 92 layers, first_k_dense_replace 3 -> 89 MoE layers, layers 0-2 dense.
-        string file = Path.Combine(Path.GetTempPath(), $"paraplan-first-dense-{Guid.NewGuid():N}.json");
-        File.WriteAllText(file, """
+        string file = TestFiles.Write("""
             [{"id": "T-GLM", "quality": "A", "source": {"name": "test", "key": "t"}, "engine": "vLLM", "model": "GLM-4.6",
               "precision": "FP8", "gpu": "H200 SXM 141GB", "num_gpus": 8, "tp": 8, "concurrency": 1, "isl": 1000, "osl": 100,
               "scenario": "low-concurrency serving", "tpot_ms": 20, "notes": "",
               "arch": {"type": "moe", "layers": 92, "first_dense_layers": 3, "dense_ffn": 12288, "hidden": 5120, "heads": 96,
                        "kv_heads": 8, "head_dim": 128, "experts": 160, "shared_experts": 1, "topk": 8, "moe_ffn": 1536, "vocab": 151552}}]
-            """);
-        try
-        {
-            MappedRecord mapped = Assert.Single(RecordMapper.Expressible(MeasurementReader.ReadFile(file)));
-            ParaPlan.Domain.ModelArchitecture model = mapped.Scenario.Model;
-            Assert.Equal(89, model.MoeLayerCount);
-            Assert.False(model.IsMoeLayer(2));
-            Assert.True(model.IsMoeLayer(3));
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+            """, ".json");
+        MappedRecord mapped = Assert.Single(RecordMapper.Expressible(MeasurementReader.ReadFile(file)));
+        ParaPlan.Domain.ModelArchitecture model = mapped.Scenario.Model;
+        Assert.Equal(89, model.MoeLayerCount);
+        Assert.False(model.IsMoeLayer(2));
+        Assert.True(model.IsMoeLayer(3));
     }
 }
