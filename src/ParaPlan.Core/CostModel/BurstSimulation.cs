@@ -48,6 +48,21 @@ public sealed record BurstInput(
     /// for the admissions queued before them).
     /// </summary>
     public double DeliveryMsPerToken { get; init; }
+
+    /// <summary>
+    /// The engine's KV reservation for output still to come (docs/cost-model.md, "Serving a burst"): a request is
+    /// admitted only while its prompt and its whole output, beside the running requests' contexts and this fraction of
+    /// their remaining outputs, fit the KV pool. 0 (the default): admission needs room for the prompt alone (vLLM V1,
+    /// which preempts when the pool runs out); 1: every request keeps room for its whole output (TensorRT-LLM's
+    /// GUARANTEED_NO_EVICT); SGLang starts at 0.7 and lowers it step by step (<see cref="KvReserveFloor"/>).
+    /// </summary>
+    public double KvReserveInitial { get; init; }
+
+    /// <summary>The fraction <see cref="KvReserveInitial"/> falls to, by equal steps over <see cref="KvReserveDecaySteps"/> decode steps.</summary>
+    public double KvReserveFloor { get; init; }
+
+    /// <summary>Decode steps over which the reserved fraction falls from its initial value to its floor; 0: it stays at the initial value.</summary>
+    public double KvReserveDecaySteps { get; init; }
 }
 
 /// <summary>What the burst gives: the client-side means a benchmark such as <c>vllm bench serve</c> reports.</summary>
@@ -106,6 +121,12 @@ public static class BurstSimulation
         int running = 0;             // admitted and not finished
         int decoding = 0;            // past the prompt, not finished
         double kvUsed = 0;            // prompt tokens of the running requests plus their generated tokens, approximated below
+        double remainingOutput = 0;   // output tokens the running requests have still to produce
+        double admittedThisStep = 0;  // outputs of the requests admitted in the step being formed (reserved whole)
+        bool reserves = input.KvReserveInitial > 0;
+        double reserveRatio = input.KvReserveInitial;
+        double reserveFloor = Math.Min(input.KvReserveFloor, input.KvReserveInitial);
+        double reserveDecay = input.KvReserveDecaySteps > 0 ? (input.KvReserveInitial - reserveFloor) / input.KvReserveDecaySteps : 0;
         long decodeSteps = 0;         // steps in which every decoding sequence emitted a token
         long steps = 0;
         double now = 0;
@@ -141,6 +162,7 @@ public static class BurstSimulation
                 running++;
                 decoding++;
                 kvUsed += prompt + output - remaining;
+                remainingOutput += remaining;
                 finishes.Enqueue(k, remaining);
             }
 
@@ -191,7 +213,20 @@ public static class BurstSimulation
 
         bool CanAdmit() =>
             next < n && running < maxRunning && arrival[next] <= now
-            && (running == 0 || kvUsed + prompt <= input.KvTokenCapacity);
+            && (running == 0 || kvUsed + prompt + Reservation(next) <= input.KvTokenCapacity);
+
+        // Room kept for output still to come: the running requests' share at the current ratio, whole outputs for
+        // the requests admitted in this step and for the candidate.
+        double Reservation(int candidate) => !reserves
+            ? 0
+            : (reserveRatio * (remainingOutput - admittedThisStep)) + admittedThisStep + input.OutputTokens[candidate];
+
+        void Decoded(double tokens, long stepsRun)
+        {
+            kvUsed += tokens;
+            remainingOutput -= tokens;
+            reserveRatio = Math.Max(reserveFloor, reserveRatio - (reserveDecay * stepsRun));
+        }
 
         while (finished < n)
         {
@@ -215,6 +250,12 @@ public static class BurstSimulation
                     jump = Math.Min(jump, Math.Max(1, (long)Math.Ceiling((arrival[next] - now) / step)));
                 }
 
+                if (reserveDecay > 0 && reserveRatio > reserveFloor && next < n && running < maxRunning && arrival[next] <= now)
+                {
+                    // A waiting request may fit as soon as the reserved fraction falls: one step at a time.
+                    jump = 1;
+                }
+
                 double seen = Deliver(now, step, jump, decoding);
                 now += jump * step;
 
@@ -222,7 +263,7 @@ public static class BurstSimulation
                 gapCount += (double)jump * decoding;
                 steps += jump;
                 decodeSteps += jump;
-                kvUsed += (double)jump * decoding;
+                Decoded((double)jump * decoding, jump);
                 Retire(seen);
                 continue;
             }
@@ -231,6 +272,7 @@ public static class BurstSimulation
             int room = Math.Max(0, budget - decodeBatch);
             int tokens = 0;
             completed.Clear();
+            admittedThisStep = 0;
             while (room > 0)
             {
                 if (prefilling.Count == 0)
@@ -242,6 +284,8 @@ public static class BurstSimulation
 
                     prefilling.Enqueue(next);
                     kvUsed += prompt;
+                    remainingOutput += input.OutputTokens[next];
+                    admittedThisStep += input.OutputTokens[next];
                     running++;
                     next++;
                 }
@@ -257,6 +301,7 @@ public static class BurstSimulation
                 }
             }
 
+            admittedThisStep = 0;
             double ms = prefill(tokens);
             if (decodeBatch > 0)
             {
@@ -271,7 +316,7 @@ public static class BurstSimulation
             {
                 gapCount += decodeBatch;
                 decodeSteps++;
-                kvUsed += decodeBatch;
+                Decoded(decodeBatch, 1);
                 Retire(shown);
             }
 
@@ -281,6 +326,7 @@ public static class BurstSimulation
                 ttftSum += shown + input.RequestOverheadMs - sent[request];
                 ttftCount++;
                 kvUsed += 1;
+                remainingOutput -= 1;
                 if (input.OutputTokens[request] <= 1)
                 {
                     Finish(request, shown);

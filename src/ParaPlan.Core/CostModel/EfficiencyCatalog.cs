@@ -23,7 +23,8 @@ public sealed class EfficiencyCatalog : IProfileSource
         "gemm_compute_efficiency", "gemm_half_efficiency_tokens", "moe_gemm_compute_efficiency", "moe_gemm_half_efficiency_tokens", "attention_compute_efficiency",
         "memory_bandwidth_efficiency", "moe_memory_bandwidth_efficiency", "intra_node_link_efficiency", "inter_node_link_efficiency", "step_overhead_ms",
         "layer_overhead_us", "moe_layer_overhead_us", "sequence_overhead_us", "request_overhead_ms", "expert_overhead_us", "max_batched_tokens", "max_running_sequences", "runtime_reserve_gb",
-        "prefill_first", "admission_ms", "streaming_token_us", "low_precision_gemm_ratio",
+        "prefill_first", "admission_ms", "streaming_token_us", "low_precision_gemm_ratio", "kv_reserve_initial", "kv_reserve_floor",
+        "kv_reserve_decay_steps",
     ];
 
     private readonly List<Entry> _entries;
@@ -57,7 +58,7 @@ public sealed class EfficiencyCatalog : IProfileSource
                 foreach (string key in valueMap.Keys)
                 {
                     double value = valueMap.Number(key) ?? throw valueMap.Missing(key);
-                    if (value < 0 || (value == 0 && !key.EndsWith("overhead_us", StringComparison.Ordinal) && !key.EndsWith("overhead_ms", StringComparison.Ordinal) && key is not ("prefill_first" or "admission_ms" or "streaming_token_us")))
+                    if (value < 0 || (value == 0 && !key.EndsWith("overhead_us", StringComparison.Ordinal) && !key.EndsWith("overhead_ms", StringComparison.Ordinal) && key is not ("prefill_first" or "admission_ms" or "streaming_token_us" or "kv_reserve_initial" or "kv_reserve_floor" or "kv_reserve_decay_steps")))
                     {
                         throw valueMap.Fail(key, "must be above 0 (overheads may be 0).");
                     }
@@ -198,6 +199,9 @@ public sealed class EfficiencyCatalog : IProfileSource
                 _ => throw new InputException(FilePath, "prefill_first", "must be 0 (decode and prompt chunks share a step) or 1 (new prompts run alone)."),
             },
             AdmissionMsPerRequest = values["admission_ms"],
+            KvReserveInitial = Fraction(values, "kv_reserve_initial"),
+            KvReserveFloor = Fraction(values, "kv_reserve_floor"),
+            KvReserveDecaySteps = values["kv_reserve_decay_steps"],
             Sources = sources,
             Name = string.Join(" + ", used),
         };

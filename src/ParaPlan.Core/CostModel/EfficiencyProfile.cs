@@ -92,6 +92,20 @@ public sealed record EfficiencyProfile
     /// </summary>
     public required double AdmissionMsPerRequest { get; init; }
 
+    /// <summary>
+    /// Fraction of a running request's remaining output its engine keeps room for in the KV pool when admitting new
+    /// requests (a new request needs room for its prompt and its whole output besides): 0 for vLLM V1 (admits on the
+    /// prompt, preempts when the pool runs out), 1 for TensorRT-LLM's GUARANTEED_NO_EVICT, 0.7 falling to
+    /// <see cref="KvReserveFloor"/> for SGLang's new_token_ratio.
+    /// </summary>
+    public required double KvReserveInitial { get; init; }
+
+    /// <summary>The reserved fraction after <see cref="KvReserveDecaySteps"/> decode steps.</summary>
+    public required double KvReserveFloor { get; init; }
+
+    /// <summary>Decode steps over which the reserved fraction falls from its initial value to its floor (0: constant).</summary>
+    public required double KvReserveDecaySteps { get; init; }
+
     /// <summary>GPU memory taken by the runtime outside weights, KV cache and activations (CUDA context, NCCL, graphs), GB.</summary>
     public required double RuntimeReserveGb { get; init; }
 

@@ -177,6 +177,9 @@ public static class Validator
             Clients = closedLoop ? clientsPerGroup : int.MaxValue,
             SteadyState = steady,
             DeliveryMsPerToken = frontEnd.StreamingTokenUs / 1000 * strategy.DataParallel,
+            KvReserveInitial = profile.KvReserveInitial,
+            KvReserveFloor = profile.KvReserveFloor,
+            KvReserveDecaySteps = profile.KvReserveDecaySteps,
         };
         return BurstSimulation.Run(input);
     }

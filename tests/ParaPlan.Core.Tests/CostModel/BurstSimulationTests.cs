@@ -93,6 +93,43 @@ public sealed class BurstSimulationTests
     }
 
     [Fact]
+    public void Room_kept_for_whole_outputs_makes_the_second_request_wait()
+    {
+        // KV pool of 205 tokens. Without a reservation both prompts fit (100 + 100): one step prefills both (TTFT 200),
+        // two decode steps end the run at 220 ms. Keeping room for whole outputs (TensorRT-LLM's GUARANTEED_NO_EVICT),
+        // the second request needs 100 (first prompt) + 3 (its output, just admitted) + 100 + 3 = 206 > 205: it waits
+        // for the first to finish at 120 ms (prompt 100 ms + 2 decode steps), then runs 120..240 (TTFT 220).
+        BurstOutcome free = BurstSimulation.Run(Input([3, 3], kvTokens: 205));
+        Assert.Equal(200, free.MeanTtftMs, 9);
+        Assert.Equal(220, free.MakespanMs, 9);
+
+        BurstOutcome whole = BurstSimulation.Run(Input([3, 3], kvTokens: 205) with { KvReserveInitial = 1, KvReserveFloor = 1 });
+        Assert.Equal((100 + 220) / 2.0, whole.MeanTtftMs, 9);
+        Assert.Equal(240, whole.MakespanMs, 9);
+    }
+
+    [Fact]
+    public void A_reserved_fraction_that_falls_step_by_step_admits_the_waiting_request_sooner()
+    {
+        // KV pool of 206 tokens, outputs 5 and 3, SGLang's rule: the candidate needs its prompt and whole output, the
+        // running request keeps the ratio x its remaining output.
+        // t = 0: request 1 needs 100 + 100 + 5 (request 0's output, admitted in this step) + 3 = 208 > 206: request 0
+        // alone, first token at 100 (context 101, 4 tokens to go). t = 100: 101 + 100 + 0.7 x 4 + 3 = 206.8 > 206;
+        // one decode step (110: context 102, 3 to go) lowers the ratio to its floor 0.1 (a fall of 0.6 over 1 step):
+        // 102 + 100 + 0.3 + 3 = 205.3 fits. t = 110..220: request 0's decode beside request 1's prompt (TTFT 220);
+        // both finish at 240 with two more steps. Mean TTFT (100 + 220) / 2.
+        BurstOutcome falling = BurstSimulation.Run(Input([5, 3], kvTokens: 206) with { KvReserveInitial = 0.7, KvReserveFloor = 0.1, KvReserveDecaySteps = 1 });
+        Assert.Equal(160, falling.MeanTtftMs, 9);
+        Assert.Equal(240, falling.MakespanMs, 9);
+
+        // At a steady 0.7 request 1 never fits beside request 0 (207.1, 207.4, 207.7 at 110, 120, 130): it starts when
+        // request 0 ends at 140 and has its first token at 240, its last at 260.
+        BurstOutcome steady = BurstSimulation.Run(Input([5, 3], kvTokens: 206) with { KvReserveInitial = 0.7, KvReserveFloor = 0.7 });
+        Assert.Equal((100 + 240) / 2.0, steady.MeanTtftMs, 9);
+        Assert.Equal(260, steady.MakespanMs, 9);
+    }
+
+    [Fact]
     public void A_long_prompt_is_chunked_by_the_token_budget()
     {
         // Budget 40 tokens: the 100-token prompt takes steps of 40, 40, 20 ms; first token at 100 ms, one more at 110.

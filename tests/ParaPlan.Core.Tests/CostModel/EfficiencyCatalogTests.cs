@@ -33,6 +33,14 @@ public class EfficiencyCatalogTests
         Assert.True(GpuCatalog.BuiltIn.TryGet("a100-sxm-80gb", out GpuSpec a100));
         Assert.Equal(1024, EfficiencyCatalog.BuiltIn.Resolve(EngineKind.Vllm, h100).MaxRunningSequences);
         Assert.Equal(256, EfficiencyCatalog.BuiltIn.Resolve(EngineKind.Vllm, a100).MaxRunningSequences);
+
+        // SGLang's KV reservation for output still to come: new_token_ratio 0.7 falling to 0.7 x 0.14 over 600
+        // decode steps (sglang/srt/environ.py); vLLM V1 keeps none.
+        EfficiencyProfile sglang = EfficiencyCatalog.BuiltIn.Resolve(EngineKind.Sglang, h100);
+        Assert.Equal(0.7, sglang.KvReserveInitial, 9);
+        Assert.Equal(0.7 * 0.14, sglang.KvReserveFloor, 9);
+        Assert.Equal(600, sglang.KvReserveDecaySteps, 9);
+        Assert.Equal(0, EfficiencyCatalog.BuiltIn.Resolve(EngineKind.Vllm, h100).KvReserveInitial);
     }
 
     [Fact]
@@ -65,10 +73,10 @@ public class EfficiencyCatalogTests
         // generic/* gives 0.5, generic/hopper 0.6, generic/h100-sxm 0.7: H100 takes its own, H200 (Hopper) the
         // architecture's, A100 (Ampere) the shared value. vllm/hopper's step overhead applies to vLLM on Hopper only.
         string all = string.Join(", ", EfficiencyProfile.FittableKeys.Select(k => $"\"{k}\": 1"));
-        string sources = "{" + Sources("gemm_half_efficiency_tokens", "moe_gemm_half_efficiency_tokens", "inter_node_link_efficiency", "max_batched_tokens", "max_running_sequences", "runtime_reserve_gb", "prefill_first") + "}";
+        string sources = "{" + Sources("gemm_half_efficiency_tokens", "moe_gemm_half_efficiency_tokens", "inter_node_link_efficiency", "max_batched_tokens", "max_running_sequences", "runtime_reserve_gb", "prefill_first", "kv_reserve_initial", "kv_reserve_floor", "kv_reserve_decay_steps") + "}";
         string text = $$$"""
             {"profiles": [
-              {"engine": "generic", "gpu": "*", "values": {"gemm_half_efficiency_tokens": 32, "moe_gemm_half_efficiency_tokens": 100, "inter_node_link_efficiency": 0.8, "max_batched_tokens": 8192, "max_running_sequences": 256, "runtime_reserve_gb": 3, "prefill_first": 0, {{{all}}}},
+              {"engine": "generic", "gpu": "*", "values": {"gemm_half_efficiency_tokens": 32, "moe_gemm_half_efficiency_tokens": 100, "inter_node_link_efficiency": 0.8, "max_batched_tokens": 8192, "max_running_sequences": 256, "runtime_reserve_gb": 3, "prefill_first": 0, "kv_reserve_initial": 0, "kv_reserve_floor": 0, "kv_reserve_decay_steps": 0, {{{all}}}},
                "sources": {{{sources}}}},
               {"engine": "generic", "gpu": "*", "fitted": true, "values": {"gemm_compute_efficiency": 0.5}, "sources": {"gemm_compute_efficiency": "test"}},
               {"engine": "generic", "gpu": "hopper", "fitted": true, "values": {"gemm_compute_efficiency": 0.6}, "sources": {"gemm_compute_efficiency": "test"}},

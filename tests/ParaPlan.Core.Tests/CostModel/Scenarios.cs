@@ -35,6 +35,9 @@ internal static class Scenarios
         RuntimeReserveGb = 0,
         PrefillFirst = false,
         AdmissionMsPerRequest = 0,
+        KvReserveInitial = 0,
+        KvReserveFloor = 0,
+        KvReserveDecaySteps = 0,
         Sources = new Dictionary<string, string>(),
         Name = "ideal (test)",
     };

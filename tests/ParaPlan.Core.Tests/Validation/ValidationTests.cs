@@ -28,15 +28,17 @@ public class ValidationTests
     [Fact]
     public void Median_error_per_metric_stays_within_the_figures_the_README_reports()
     {
-        // README: output tokens/s per GPU 8.8%, TPOT 10.2%, TTFT 10.7% median absolute error on these records.
-        AssertMediansAtMost(Report.Value, throughput: 9.5, tpot: 10.5, ttft: 11.5);
+        // README: output tokens/s per GPU 7.8%, TPOT 8.8%, TTFT 17.3% median absolute error on these records. The TTFT
+        // median of 14 figures falls in the gap between 12.5% and 22.1% (a 32K-prompt vLLM burst at +25% since vLLM's
+        // attention fraction is its own): it was 10.7% with the architecture's attention fraction for every engine.
+        AssertMediansAtMost(Report.Value, throughput: 8.5, tpot: 9.5, ttft: 18);
     }
 
     [Fact]
     public void Every_GPUStack_performance_lab_record_is_expressed_and_its_medians_match_the_README()
     {
         // data/validation/gpustack-performance-lab.json: 101 runs transcribed from gpustack/gpustack
-        // docs/performance-lab (92 bursts, 9 closed loops). README: 13.9%, 11.1%, 15.0% median error.
+        // docs/performance-lab (92 bursts, 9 closed loops). README: 13.7%, 11.1%, 14.7% median error.
         ValidationReport report = ExpressedInFull("gpustack-performance-lab.json", 101);
         AssertMediansAtMost(report, throughput: 14.5, tpot: 11.5, ttft: 15.5);
     }
@@ -45,10 +47,10 @@ public class ValidationTests
     public void Every_GLM_run_of_the_GPUStack_performance_lab_is_expressed_and_its_medians_match_the_README()
     {
         // data/validation/gpustack-performance-lab-glm.json: 43 runs of GLM-4.5-Air and GLM-4.6 (42 bursts, 1 closed
-        // loop) on A100, H100 and H200. README: 19.1%, 12.0%, 10.6% median error with the profiles fitted to all
+        // loop) on A100, H100 and H200. README: 15.5%, 10.1%, 10.1% median error with the profiles fitted to all
         // three files (25.1%, 18.7%, 16.1% predicted before they were fitted on).
         ValidationReport report = ExpressedInFull("gpustack-performance-lab-glm.json", 43);
-        AssertMediansAtMost(report, throughput: 19.5, tpot: 12.5, ttft: 11);
+        AssertMediansAtMost(report, throughput: 16, tpot: 10.5, ttft: 10.5);
     }
 
     /// <summary>Validates a file of data/validation whose every record the model expresses, each with a TTFT.</summary>
