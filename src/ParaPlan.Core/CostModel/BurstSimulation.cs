@@ -53,8 +53,9 @@ public sealed record BurstInput(
     /// The engine's KV reservation for output still to come (docs/cost-model.md, "Serving a burst"): a request is
     /// admitted only while its prompt and its whole output, beside the running requests' contexts and this fraction of
     /// their remaining outputs, fit the KV pool. 0 (the default): admission needs room for the prompt alone (vLLM V1,
-    /// which preempts when the pool runs out); 1: every request keeps room for its whole output (TensorRT-LLM's
-    /// GUARANTEED_NO_EVICT); SGLang starts at 0.7 and lowers it step by step (<see cref="KvReserveFloor"/>).
+    /// which preempts when the pool runs out); 1: every request keeps room for its whole output (what TensorRT-LLM's
+    /// GUARANTEED_NO_EVICT does; its shipped profile keeps 0, docs/validation.md); SGLang starts at 0.7 and lowers it
+    /// step by step (<see cref="KvReserveFloor"/>).
     /// </summary>
     public double KvReserveInitial { get; init; }
 
@@ -272,7 +273,6 @@ public static class BurstSimulation
             int room = Math.Max(0, budget - decodeBatch);
             int tokens = 0;
             completed.Clear();
-            admittedThisStep = 0;
             while (room > 0)
             {
                 if (prefilling.Count == 0)

@@ -95,8 +95,9 @@ public sealed record EfficiencyProfile
     /// <summary>
     /// Fraction of a running request's remaining output its engine keeps room for in the KV pool when admitting new
     /// requests (a new request needs room for its prompt and its whole output besides): 0 for vLLM V1 (admits on the
-    /// prompt, preempts when the pool runs out), 1 for TensorRT-LLM's GUARANTEED_NO_EVICT, 0.7 falling to
-    /// <see cref="KvReserveFloor"/> for SGLang's new_token_ratio.
+    /// prompt, preempts when the pool runs out), 0.7 falling to <see cref="KvReserveFloor"/> for SGLang's
+    /// new_token_ratio; 1 would be TensorRT-LLM's GUARANTEED_NO_EVICT, which its shipped profile leaves out (0: it
+    /// admits too few against the modelled KV pool, docs/validation.md).
     /// </summary>
     public required double KvReserveInitial { get; init; }
 
