@@ -27,6 +27,12 @@ public sealed class EfficiencyCatalog : IProfileSource
         "kv_reserve_decay_steps",
     ];
 
+    /// <summary>Values that may be 0 besides the overheads: switches, front-end costs and KV reservations.</summary>
+    private static readonly HashSet<string> ZeroAllowedKeys = new(StringComparer.Ordinal)
+    {
+        "prefill_first", "admission_ms", "streaming_token_us", "kv_reserve_initial", "kv_reserve_floor", "kv_reserve_decay_steps",
+    };
+
     private readonly List<Entry> _entries;
 
     private EfficiencyCatalog(List<Entry> entries) => _entries = entries;
@@ -58,7 +64,7 @@ public sealed class EfficiencyCatalog : IProfileSource
                 foreach (string key in valueMap.Keys)
                 {
                     double value = valueMap.Number(key) ?? throw valueMap.Missing(key);
-                    if (value < 0 || (value == 0 && !key.EndsWith("overhead_us", StringComparison.Ordinal) && !key.EndsWith("overhead_ms", StringComparison.Ordinal) && key is not ("prefill_first" or "admission_ms" or "streaming_token_us" or "kv_reserve_initial" or "kv_reserve_floor" or "kv_reserve_decay_steps")))
+                    if (value < 0 || (value == 0 && !MayBeZero(key)))
                     {
                         throw valueMap.Fail(key, "must be above 0 (overheads may be 0).");
                     }
@@ -210,6 +216,9 @@ public sealed class EfficiencyCatalog : IProfileSource
     /// <summary>How a profile names a GPU architecture: the catalog's name in lower case ("CDNA 3" -> "cdna 3").</summary>
     public static string? ArchitectureKey(string? architecture) =>
         string.IsNullOrWhiteSpace(architecture) ? null : architecture.Trim().ToLowerInvariant();
+
+    private static bool MayBeZero(string key) =>
+        key.EndsWith("overhead_us", StringComparison.Ordinal) || key.EndsWith("overhead_ms", StringComparison.Ordinal) || ZeroAllowedKeys.Contains(key);
 
     private static double Fraction(Dictionary<string, double> values, string key)
     {
