@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using ParaPlan.Catalog;
 using ParaPlan.CostModel;
+using ParaPlan.CostModel.Profiles;
 using ParaPlan.Domain;
 using ParaPlan.Input;
 

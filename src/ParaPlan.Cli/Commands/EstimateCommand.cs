@@ -2,6 +2,7 @@ using System.CommandLine;
 using ParaPlan.Catalog;
 using ParaPlan.Cli.Rendering;
 using ParaPlan.CostModel;
+using ParaPlan.CostModel.Profiles;
 using ParaPlan.Domain;
 using ParaPlan.Input;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ParaPlan.Cli.Rendering;
-using ParaPlan.CostModel;
+using ParaPlan.CostModel.Profiles;
 using ParaPlan.Input;
 using ParaPlan.Validation;
 

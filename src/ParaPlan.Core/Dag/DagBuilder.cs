@@ -1,5 +1,7 @@
 using System.Globalization;
 using ParaPlan.CostModel;
+using ParaPlan.CostModel.Physics;
+using ParaPlan.CostModel.Profiles;
 using ParaPlan.Domain;
 using ParaPlan.Planning;
 using ParaPlan.Reports;

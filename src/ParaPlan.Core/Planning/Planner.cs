@@ -1,6 +1,7 @@
 using System.Globalization;
 using ParaPlan.Catalog;
 using ParaPlan.CostModel;
+using ParaPlan.CostModel.Profiles;
 using ParaPlan.Domain;
 using ParaPlan.Reports;
 using ParaPlan.Search;

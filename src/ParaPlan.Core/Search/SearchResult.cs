@@ -1,5 +1,6 @@
 using System.Globalization;
 using ParaPlan.CostModel;
+using ParaPlan.CostModel.Profiles;
 using ParaPlan.Domain;
 
 namespace ParaPlan.Search;

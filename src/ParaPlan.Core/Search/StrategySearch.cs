@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ParaPlan.CostModel;
+using ParaPlan.CostModel.Profiles;
 using ParaPlan.Domain;
 
 namespace ParaPlan.Search;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ParaPlan.CostModel;
+using ParaPlan.CostModel.Profiles;
 using ParaPlan.Input;
 
 namespace ParaPlan.Validation;

@@ -1,4 +1,5 @@
-using ParaPlan.CostModel;
+using ParaPlan.CostModel.Profiles;
+using ParaPlan.CostModel.Serving;
 using ParaPlan.Domain;
 
 namespace ParaPlan.Validation;

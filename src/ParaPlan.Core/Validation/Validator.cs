@@ -1,4 +1,6 @@
 using ParaPlan.CostModel;
+using ParaPlan.CostModel.Profiles;
+using ParaPlan.CostModel.Serving;
 using ParaPlan.Domain;
 
 namespace ParaPlan.Validation;

@@ -1,4 +1,4 @@
-using ParaPlan.CostModel;
+using ParaPlan.CostModel.Serving;
 
 namespace ParaPlan.Tests.CostModel;
 

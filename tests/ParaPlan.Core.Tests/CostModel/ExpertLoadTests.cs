@@ -1,4 +1,4 @@
-using ParaPlan.CostModel;
+using ParaPlan.CostModel.Physics;
 
 namespace ParaPlan.Tests.CostModel;
 

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using ParaPlan.CostModel;
+using ParaPlan.CostModel.Profiles;
 using ParaPlan.Domain;
 
 namespace ParaPlan.Tests.CostModel;

@@ -1,5 +1,6 @@
 using ParaPlan.Catalog;
 using ParaPlan.CostModel;
+using ParaPlan.CostModel.Profiles;
 using ParaPlan.Domain;
 using ParaPlan.Input;
 

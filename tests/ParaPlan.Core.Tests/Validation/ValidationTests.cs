@@ -1,3 +1,4 @@
+using ParaPlan.CostModel.Profiles;
 using ParaPlan.Validation;
 
 namespace ParaPlan.Tests.Validation;
@@ -89,18 +90,18 @@ public class ValidationTests
         var costly = new FrontEndCost(1000, 0);
         MappedRecord offline = mapped.First(m => m.Mode == MeasurementMode.Offline);
         Assert.Equal(
-            Validator.Compare(offline, ParaPlan.CostModel.EfficiencyCatalog.BuiltIn).Select(c => c.Predicted),
+            Validator.Compare(offline, EfficiencyCatalog.BuiltIn).Select(c => c.Predicted),
             Validator.Compare(offline, new FrontEndCost(1000, 100)).Select(c => c.Predicted));
         MappedRecord burst = mapped.Single(m => m.Record.Id == "GPS-Q235B-FP8-TP8EP8-H100-sharegpt");
-        double plain = Validator.Compare(burst, ParaPlan.CostModel.EfficiencyCatalog.BuiltIn).Single(c => c.Metric == Validator.Tpot).Predicted;
+        double plain = Validator.Compare(burst, EfficiencyCatalog.BuiltIn).Single(c => c.Metric == Validator.Tpot).Predicted;
         double slow = Validator.Compare(burst, costly).Single(c => c.Metric == Validator.Tpot).Predicted;
         Assert.True(slow > plain * 1.5, $"TPOT {plain:0.0} ms without, {slow:0.0} ms with 1 ms per streamed token");
     }
 
-    private sealed class FrontEndCost(double us, double admissionMs) : ParaPlan.CostModel.IProfileSource
+    private sealed class FrontEndCost(double us, double admissionMs) : IProfileSource
     {
-        public ParaPlan.CostModel.EfficiencyProfile Resolve(ParaPlan.Domain.EngineKind engine, ParaPlan.Domain.GpuSpec gpu) =>
-            ParaPlan.CostModel.EfficiencyCatalog.BuiltIn.Resolve(engine, gpu) with { StreamingTokenUs = us, AdmissionMsPerRequest = admissionMs };
+        public EfficiencyProfile Resolve(ParaPlan.Domain.EngineKind engine, ParaPlan.Domain.GpuSpec gpu) =>
+            EfficiencyCatalog.BuiltIn.Resolve(engine, gpu) with { StreamingTokenUs = us, AdmissionMsPerRequest = admissionMs };
     }
 
     [Fact]

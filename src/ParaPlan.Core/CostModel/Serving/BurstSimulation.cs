@@ -1,4 +1,4 @@
-namespace ParaPlan.CostModel;
+namespace ParaPlan.CostModel.Serving;
 
 /// <summary>What one DP group of an engine is given when a burst of requests arrives together.</summary>
 /// <param name="PromptTokens">Prompt length of every request.</param>

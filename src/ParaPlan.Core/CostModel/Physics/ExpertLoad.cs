@@ -1,4 +1,4 @@
-namespace ParaPlan.CostModel;
+namespace ParaPlan.CostModel.Physics;
 
 /// <summary>
 /// Statistics of top-k routing: how many of a rank's experts a batch touches, and how much more than the mean the

@@ -1,4 +1,4 @@
-namespace ParaPlan.CostModel;
+namespace ParaPlan.CostModel.Physics;
 
 /// <summary>
 /// Time of the collectives a strategy implies, in seconds, for a group of <c>n</c> ranks over a link of effective

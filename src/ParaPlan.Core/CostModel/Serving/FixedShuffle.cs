@@ -1,4 +1,4 @@
-namespace ParaPlan.CostModel;
+namespace ParaPlan.CostModel.Serving;
 
 /// <summary>
 /// Fisher-Yates shuffles driven by a fixed linear congruential sequence (Knuth's MMIX constants), independent of the

@@ -1,4 +1,4 @@
-namespace ParaPlan.CostModel;
+namespace ParaPlan.CostModel.Profiles;
 
 /// <summary>
 /// How close one engine on one GPU gets to the hardware's peaks, and the engine settings that shape a run. Every

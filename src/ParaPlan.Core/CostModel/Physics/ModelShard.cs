@@ -1,6 +1,6 @@
 using ParaPlan.Domain;
 
-namespace ParaPlan.CostModel;
+namespace ParaPlan.CostModel.Physics;
 
 /// <summary>
 /// What one GPU of a stage holds of each layer under a strategy, in parameters and per-token widths. Attention is

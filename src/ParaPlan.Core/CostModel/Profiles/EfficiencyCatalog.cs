@@ -3,7 +3,7 @@ using ParaPlan.Catalog;
 using ParaPlan.Domain;
 using ParaPlan.Input;
 
-namespace ParaPlan.CostModel;
+namespace ParaPlan.CostModel.Profiles;
 
 /// <summary>
 /// The efficiency profiles of data/efficiency/profiles.json. A profile for (engine, GPU) overlays, in order,

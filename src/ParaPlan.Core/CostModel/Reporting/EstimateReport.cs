@@ -1,0 +1,251 @@
+using System.Globalization;
+using ParaPlan.CostModel.Physics;
+using ParaPlan.CostModel.Profiles;
+using ParaPlan.CostModel.Serving;
+using ParaPlan.Domain;
+using ParaPlan.Reports;
+
+namespace ParaPlan.CostModel.Reporting;
+
+/// <summary>
+/// Turns what the serving loop worked out into what <c>paraplan estimate</c> reports: the contract's figures, the
+/// requirement checks, the assumptions and warnings in words, the expert load, the communication groups and the
+/// physical bounds. No cost is computed here that the physics or the serving loop did not.
+/// </summary>
+internal sealed class EstimateReport
+{
+    private const double ActivationBytes = 2.0;
+
+    private readonly Scenario _scenario;
+    private readonly ModelArchitecture _model;
+    private readonly ParallelStrategy _strategy;
+    private readonly EfficiencyProfile _profile;
+    private readonly double _skew;
+    private readonly ModelShard _shard;
+    private readonly StageLayout _layout;
+    private readonly StagePhysics _physics;
+    private readonly List<string> _assumptions = [];
+    private readonly List<string> _warnings = [];
+
+    public EstimateReport(Scenario scenario, ParallelStrategy strategy, EfficiencyProfile profile, double skew, ModelShard shard, StageLayout layout, StagePhysics physics)
+    {
+        _scenario = scenario;
+        _model = scenario.Model;
+        _strategy = strategy;
+        _profile = profile;
+        _skew = skew;
+        _shard = shard;
+        _layout = layout;
+        _physics = physics;
+    }
+
+    public EstimateResult Build(ServingOutcome o)
+    {
+        GpuSpec gpu = _scenario.Hardware.Gpu;
+        Requirements requirements = _scenario.Requirements;
+        int dp = _strategy.DataParallel;
+        if (_physics.GemmRunsIn != _physics.GemmFormat)
+        {
+            _assumptions.Add($"{gpu.Id} has no native {_physics.GemmFormat.FileName()} tensor cores: GEMMs run at its {_physics.GemmRunsIn.FileName()} peak ({Num(_physics.PeakGemm / 1e12)} TFLOPS)");
+        }
+
+        if (_scenario.Precision.Weights.BytesPerElement() < 2.0)
+        {
+            _assumptions.Add($"embeddings, LM head and routers are kept in 16-bit ({_scenario.Precision.Weights.FileName()} checkpoints quantise only the layer GEMMs)");
+        }
+
+        int cap = _profile.MaxRunningSequences;
+        string group = dp > 1 ? "DP group" : "instance";
+        if (o.Workload.Concurrency.Sequences is null)
+        {
+            _assumptions.Add(o.LimitByMemoryPerGroup <= cap
+                ? $"concurrency max: {o.Concurrency} sequences, the most whose KV cache ({Num(o.KvPerSequenceGb * 1000, "0.#")} MB each per GPU at {o.ContextForMemory} tokens) fits beside the weights"
+                : $"concurrency max: {o.Concurrency} sequences, the engine's cap of {cap} running sequences per {group} (memory would allow {o.ConcurrencyByMemory})");
+        }
+        else if (Math.Ceiling(o.PerGroupRequested) > cap)
+        {
+            _warnings.Add($"concurrency {o.Concurrency} puts {Math.Ceiling(o.PerGroupRequested)} sequences on each {group}, above the engine's cap of {cap} running sequences: the rest wait their turn (TTFT includes that wait)");
+        }
+
+        MemoryPerGpu memory = o.Memory;
+        double runningInstance = o.Running * dp;
+        double instanceGpus = _strategy.GpusPerInstance;
+        double computeBound = _physics.PeakGemm * _physics.GemmEfficiency / (2.0 * _model.ActiveParameters);
+        double bandwidthBound = o.Decode.MemoryOnlyMs > 0 ? runningInstance / (o.Decode.MemoryOnlyMs / 1000) / instanceGpus : 0;
+        List<CheckResult> checks = Checks(memory, o.TtftMs, o.TpotLongestMs, o.OutputPerGpu);
+        if (memory.Total > memory.Limit)
+        {
+            _warnings.Add($"memory: {Num(memory.Total)} GB per GPU exceeds the {Num(memory.Limit)} GB allowed ({Num(requirements.MaxMemoryUtilization * 100)}% of {Num(memory.Capacity)} GB)");
+        }
+
+        MoeLoad? moe = MoeDetail(o.DecodeTokensPerGroup, o.TtftPrefill.TokensPerStep);
+        if (moe is not null)
+        {
+            _assumptions.Add(_skew > 0
+                ? $"expert routing skewed (Zipf exponent {Num(_skew)}): the busiest EP rank gets {Num(moe.DecodeImbalance, "0.00")}x the mean load in decode"
+                : $"expert routing uniform top-{_model.Moe!.ExpertsPerToken}: the busiest EP rank gets {Num(moe.DecodeImbalance, "0.00")}x the mean load in decode, {Num(moe.PrefillImbalance, "0.00")}x in prefill (balls-into-bins statistics)");
+        }
+
+        _assumptions.Add($"efficiency profile {_profile.Name}");
+        if (o.FrontEndMs > 0)
+        {
+            double load = o.FrontEndMs / o.Decode.TotalMs;
+            string lane = $"front end (one API server per instance): {Num(_profile.StreamingTokenUs, "0.#")} us per streamed token, {Num(_profile.AdmissionMsPerRequest, "0.#")} ms per admitted request, {Num(o.FrontEndMs, "0.##")} ms of its work per {Num(o.Decode.TotalMs, "0.##")} ms decode step ({Num(load * 100, "0")}% busy; costs fitted on benchmark runs whose one client process also parses every token, so clients on other machines lighten it)";
+            if (load > 1)
+            {
+                _warnings.Add($"{lane}: the front end, not the GPUs, sets the pace; clients see a token every {Num(o.FrontEndMs, "0.##")} ms (run more API server processes, e.g. vLLM --api-server-count, or fewer sequences per instance)");
+            }
+            else
+            {
+                _assumptions.Add(lane);
+            }
+        }
+
+        _assumptions.Add($"memory holds every running sequence at its longest context ({o.ContextForMemory} tokens); TPOT is costed at the mean context ({Num(o.DecodeContext, "0")} tokens)");
+
+        return new EstimateResult
+        {
+            Parallel = StrategySummary.From(_strategy),
+            Concurrency = o.Concurrency,
+            MemoryPerGpuGb = memory,
+            TtftMs = o.TtftMs,
+            TpotMs = o.TpotMs,
+            TpotLongestPromptMs = o.TpotLongestMs,
+            OutputTokensPerSPerGpu = o.OutputPerGpu,
+            TotalTokensPerSPerGpu = o.TotalPerGpu,
+            Checks = checks,
+            Assumptions = _assumptions,
+            Warnings = _warnings,
+            Model = _model.Name,
+            Gpu = gpu.Id,
+            Engine = _scenario.Engine.ToString().ToLowerInvariant(),
+            MeanTtftMs = o.MeanTtftMs,
+            CyclePrefillMs = o.MeanPrefill.TotalMs,
+            CyclePrefillSteps = o.MeanPrefill.Steps,
+            QueuedWaves = o.Waves,
+            DecodeStepAt = o.DecodeStepAt,
+            PrefillStepAt = o.PrefillStepAt,
+            CycleMs = o.CycleMs,
+            RunningSequencesPerGroup = o.Running,
+            ConcurrencyLimitByMemory = o.ConcurrencyByMemory,
+            Prefill = o.TtftPrefill.ToPhase(),
+            Decode = o.Decode.ToPhase(),
+            Moe = moe,
+            Pipeline = new PipelineDetail([.. _layout.Layers], o.MicroBatches, o.TtftPrefill.Steps > 0 ? (_layout.Stages - 1.0) / (o.TtftPrefill.Steps + _layout.Stages - 1.0) : 0),
+            Bounds = new PhysicalBounds(computeBound, bandwidthBound, _physics.PeakGemm / 1e12, gpu.MemoryBandwidthTbps),
+            Communication = CommunicationGroups(o.DecodeTokensPerGroup, o.TtftPrefill.TokensPerStep),
+            EfficiencyProfile = _profile.Name,
+            Efficiency = EfficiencyValues(),
+        };
+    }
+
+    private Dictionary<string, double> EfficiencyValues() => new(StringComparer.Ordinal)
+    {
+        ["gemm_compute_efficiency"] = _profile.GemmComputeEfficiency,
+        ["low_precision_gemm_ratio"] = _profile.LowPrecisionGemmRatio,
+        ["attention_compute_efficiency"] = _profile.AttentionComputeEfficiency,
+        ["memory_bandwidth_efficiency"] = _profile.MemoryBandwidthEfficiency,
+        ["intra_node_link_efficiency"] = _profile.IntraNodeLinkEfficiency,
+        ["inter_node_link_efficiency"] = _profile.InterNodeLinkEfficiency,
+        ["step_overhead_ms"] = _profile.StepOverheadMs,
+        ["layer_overhead_us"] = _profile.LayerOverheadUs,
+        ["moe_gemm_compute_efficiency"] = _profile.MoeGemmComputeEfficiency,
+        ["moe_layer_overhead_us"] = _profile.MoeLayerOverheadUs,
+        ["moe_memory_bandwidth_efficiency"] = _profile.MoeMemoryBandwidthEfficiency,
+        ["sequence_overhead_us"] = _profile.SequenceOverheadUs,
+        ["streaming_token_us"] = _profile.StreamingTokenUs,
+        ["expert_overhead_us"] = _profile.ExpertOverheadUs,
+        ["request_overhead_ms"] = _profile.RequestOverheadMs,
+        ["admission_ms"] = _profile.AdmissionMsPerRequest,
+    };
+
+    private List<CheckResult> Checks(MemoryPerGpu memory, double ttftMs, double tpotMs, double outputPerGpu)
+    {
+        Requirements requirements = _scenario.Requirements;
+        IReadOnlyList<StrategyViolation> violations = StrategyRules.Check(_strategy, _model, _scenario.Hardware.GpuCount);
+        var checks = new List<CheckResult>
+        {
+            new("memory", memory.Total <= memory.Limit, $"{Num(memory.Total)} of {Num(memory.Limit)} GB allowed ({Num(memory.Capacity)} GB x {Num(requirements.MaxMemoryUtilization)})"),
+            new("divisibility", violations.Count == 0, violations.Count == 0 ? "every degree divides what it splits" : string.Join("; ", violations.Select(v => v.ToString()))),
+        };
+        if (requirements.TtftMs is { } ttft)
+        {
+            checks.Add(new("ttft", ttftMs <= ttft, $"{Num(ttftMs, "0")} ms vs {Num(ttft, "0")} ms required (longest prompt, {_scenario.Workload.InputTokens.Max} tokens)"));
+        }
+
+        if (requirements.TpotMs is { } tpot)
+        {
+            string where = _scenario.Workload.InputTokens.IsFixed ? string.Empty : $" (longest prompts, {_scenario.Workload.InputTokens.Max} tokens)";
+            checks.Add(new("tpot", tpotMs <= tpot, $"{Num(tpotMs, "0.0")} ms vs {Num(tpot, "0.0")} ms required{where}"));
+        }
+
+        if (requirements.MinOutputTokensPerSecondPerGpu is { } rate)
+        {
+            checks.Add(new("throughput", outputPerGpu >= rate, $"{Num(outputPerGpu, "0")} vs {Num(rate, "0")} output tokens/s per GPU required"));
+        }
+
+        return checks;
+    }
+
+    private MoeLoad? MoeDetail(double decodeTokensPerGroup, double prefillStageTokens)
+    {
+        if (_model.Moe is not { } moe || !_model.IsMoe)
+        {
+            return null;
+        }
+
+        double decodeTokens = decodeTokensPerGroup * _strategy.DataParallel;
+        return new MoeLoad(
+            Round(_shard.ExpertsPerRank),
+            _shard.ExpertTensorParallel,
+            Round(_physics.Imbalance(decodeTokens)),
+            Round(_physics.Imbalance(prefillStageTokens)),
+            Round(ExpertLoad.ActivatedFraction(decodeTokens, moe.ExpertsPerToken, moe.ExpertCount)),
+            _skew,
+            "busiest EP rank load / mean load; activated fraction = experts a decode step touches");
+    }
+
+    private List<CommunicationGroup> CommunicationGroups(double decodeTokensPerGroup, double prefillStageTokens)
+    {
+        int h = _model.HiddenSize;
+        int tp = _strategy.TensorParallel;
+        int sp = _strategy.SequenceParallel;
+        int dp = _strategy.DataParallel;
+        int ep = _strategy.ExpertParallel;
+        int pp = _layout.Stages;
+        int stageGpus = (int)_strategy.GpusPerStage;
+        double dispatchBytes = _scenario.Precision.Weights.BytesPerElement() <= 1.0 ? 1.0 : ActivationBytes;
+        var groups = new List<CommunicationGroup>();
+        string LinkName(int ranks, int stride) => _physics.CrossesNodes(ranks, stride) ? "inter-node" : "intra-node";
+        double decodeRows = decodeTokensPerGroup / sp;
+        double prefillRows = prefillStageTokens / dp / sp;
+        if (tp > 1)
+        {
+            groups.Add(new("tp", "all_reduce", tp, LinkName(tp, 1), decodeRows * h * ActivationBytes * 2 * _model.LayerCount / pp, prefillRows * h * ActivationBytes * 2 * _model.LayerCount / pp));
+        }
+
+        if (sp > 1)
+        {
+            groups.Add(new("sp", "K/V ring (prefill), all_gather (decode)", sp, LinkName(sp, tp), decodeTokensPerGroup * _shard.AttentionOutputWidth * 4 * _model.LayerCount / pp, (sp - 1) * prefillRows * _shard.KvElementsPerTokenLayer * ActivationBytes * _model.LayerCount / pp));
+        }
+
+        if (_model.IsMoe && _model.Moe is { } moe && stageGpus > 1)
+        {
+            string collective = dp * sp == 1 ? "all_reduce" : ep > 1 ? "all_to_all (dispatch, combine)" : "all_gather + reduce_scatter";
+            double perToken = dp * sp == 1 ? h * ActivationBytes : ep > 1 ? moe.ExpertsPerToken * h * (dispatchBytes + ActivationBytes) / stageGpus * dp * sp : 2 * h * ActivationBytes * dp;
+            double moeLayers = _model.MoeLayerCount / (double)pp;
+            groups.Add(new("ep (moe layers of a stage)", collective, stageGpus, LinkName(stageGpus, 1), decodeRows * perToken * moeLayers, prefillRows * perToken * moeLayers));
+        }
+
+        if (pp > 1)
+        {
+            groups.Add(new("pp", "send/recv", 2, LinkName(2, stageGpus), decodeRows * h * ActivationBytes, prefillRows * h * ActivationBytes));
+        }
+
+        return groups;
+    }
+
+    private static double Round(double value) => Math.Round(value, 4);
+
+    private static string Num(double value, string format = "0.##") => value.ToString(format, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,283 @@
+using ParaPlan.CostModel.Physics;
+using ParaPlan.CostModel.Profiles;
+using ParaPlan.CostModel.Reporting;
+using ParaPlan.Domain;
+
+namespace ParaPlan.CostModel.Serving;
+
+/// <summary>
+/// The engine's serving loop on top of the GPU physics (docs/cost-model.md, section 6): how many sequences run at
+/// once (the KV pool and the engine's cap), a decode step of them through the pipeline's micro-batches with the
+/// engine's per-step and per-sequence CPU work, the chunked prefill of their prompts, the first tokens of a burst,
+/// and the steady-state throughput of a stream of requests. One instance per strategy, evaluated at any
+/// concurrency (the search's inner loop).
+/// </summary>
+internal sealed class ServingModel
+{
+    private readonly Scenario _scenario;
+    private readonly ParallelStrategy _strategy;
+    private readonly EfficiencyProfile _profile;
+    private readonly ModelShard _shard;
+    private readonly StageLayout _layout;
+    private readonly StagePhysics _physics;
+    private readonly StageMemory _memory;
+    private readonly double _skew;
+    private readonly bool _report;
+    private readonly int _dp;
+    private readonly int _pp;
+    private readonly int _sp;
+    private List<OperatorLedger>? _capture;
+
+    public ServingModel(Scenario scenario, ParallelStrategy strategy, EfficiencyProfile profile, double routingSkew, bool report)
+    {
+        _scenario = scenario;
+        _strategy = strategy;
+        _profile = profile;
+        _skew = routingSkew;
+        _report = report;
+        _dp = strategy.DataParallel;
+        _sp = strategy.SequenceParallel;
+        _shard = new ModelShard(scenario.Model, strategy);
+        _layout = new StageLayout(scenario.Model, strategy.PipelineParallel);
+        _pp = _layout.Stages;
+        var formats = WeightFormats.From(scenario.Precision);
+        _physics = new StagePhysics(scenario, strategy, profile, routingSkew, _shard, _layout, formats);
+        _memory = new StageMemory(scenario.Model, strategy, _shard, _layout, formats, profile);
+    }
+
+    /// <summary>When set, every stage's operators of the decode step and the TTFT prefill are kept (for the DAG).</summary>
+    public bool CaptureStages { get; init; }
+
+    public IReadOnlyList<IReadOnlyList<OperatorCost>>? DecodeStages { get; private set; }
+
+    public IReadOnlyList<IReadOnlyList<OperatorCost>>? PrefillStages { get; private set; }
+
+    public double DecodeTokensPerGroup { get; private set; }
+
+    public double PrefillTokensPerGroup { get; private set; }
+
+    /// <summary>Runs the model; returns the full result when reporting, else null with only <paramref name="figures"/>.</summary>
+    /// <param name="figures">The headline figures.</param>
+    /// <param name="concurrencyOverride">Sequences in flight instead of the scenario's (the search tries several).</param>
+    public EstimateResult? Compute(out EstimateFigures figures, ConcurrencySetting? concurrencyOverride = null)
+    {
+        Workload workload = concurrencyOverride is { } c ? new Workload(_scenario.Workload.InputTokens, _scenario.Workload.OutputTokens, c) : _scenario.Workload;
+        Requirements requirements = _scenario.Requirements;
+        int replicas = _strategy.Replicas;
+        double capacity = _scenario.Hardware.Gpu.MemoryGb;
+        double limit = capacity * requirements.MaxMemoryUtilization;
+        int contextForMemory = workload.MaxContextTokens;
+
+        // ---- memory and concurrency ----
+        double activations = _memory.ActivationGb();
+        double runtime = _profile.RuntimeReserveGb;
+        int limitByMemory = _memory.SequencesThatFit(limit, activations, runtime, contextForMemory, out double kvPerSequenceBusiest);
+        int cap = _profile.MaxRunningSequences;
+        int concurrencyByMemory = (int)Math.Min(int.MaxValue / 4, (long)limitByMemory * _dp * replicas);
+        int concurrency;
+        if (workload.Concurrency.Sequences is { } stated)
+        {
+            concurrency = stated;
+        }
+        else
+        {
+            int perGroup = Math.Max(1, Math.Min(limitByMemory, cap));
+            concurrency = perGroup * _dp * replicas;
+        }
+
+        double perGroupRequested = (double)concurrency / replicas / _dp;
+        double running = Math.Min(Math.Ceiling(perGroupRequested), cap);
+        double waves = Math.Ceiling(Math.Ceiling(perGroupRequested) / running);
+        MemoryPerGpu memory = _memory.At(running, contextForMemory, activations, runtime, capacity, limit);
+
+        // ---- decode (TPOT at the mean context) ----
+        double meanInput = workload.InputTokens.Mean;
+        double decodeContext = meanInput + (workload.OutputTokens / 2.0);
+        double runningInstance = running * _dp;
+        int microBatches = MicroBatches(runningInstance);
+        double decodeTokensPerGroup = running / microBatches;
+        _capture = CaptureStages ? [] : null;
+        PhaseStep decode = DecodeStep(decodeTokensPerGroup, decodeContext, microBatches);
+        DecodeStages = Captured();
+        DecodeTokensPerGroup = decodeTokensPerGroup;
+
+        // ---- prefill (TTFT at the longest prompt; throughput at the mean) ----
+        _capture = CaptureStages ? [] : null;
+        PhaseStep ttftPrefill = PrefillPass(running, workload.InputTokens.Max);
+        PrefillStages = Captured();
+        PrefillTokensPerGroup = ttftPrefill.TokensPerStep / _dp;
+        PhaseStep meanPrefill = workload.InputTokens.IsFixed ? ttftPrefill : PrefillPass(running, meanInput, breakdown: false);
+
+        // The front end (one API server per instance, docs/cost-model.md "The front end") streams every token and
+        // admits every request on one CPU lane: per decode step of the instance it must stream one token of each
+        // running sequence and admit the 1/output of them that finish and are replaced. When that takes longer
+        // than the step, clients see tokens at the lane's pace, not the engine's.
+        double frontEndMs = runningInstance * ((_profile.StreamingTokenUs / 1000) + (_profile.AdmissionMsPerRequest / Math.Max(1, workload.OutputTokens)));
+        double tpotMs = Math.Max(decode.TotalMs, frontEndMs);
+        double tpotLongestMs = workload.InputTokens.IsFixed
+            ? tpotMs
+            : Math.Max(DecodeStep(decodeTokensPerGroup, workload.InputTokens.Max + (workload.OutputTokens / 2.0), microBatches, breakdown: false).TotalMs, frontEndMs);
+
+        // Chunked prefill with decode priority (vLLM V1, SGLang, TensorRT-LLM in-flight batching): every prefill
+        // step also runs a decode step of the requests already prefilled, on average half of them.
+        double interleavedMs = 0;
+        if (ttftPrefill.Steps > 1 && runningInstance > 1)
+        {
+            double half = Math.Max(1, running / 2);
+            interleavedMs = ttftPrefill.Steps * DecodeStep(half / microBatches, meanInput, microBatches, breakdown: false).TotalMs;
+            ttftPrefill.Operators?.Add(new OperatorCost("decode steps of already-prefilled requests (interleaved)", "overhead", ttftPrefill.Steps, Math.Round(interleavedMs, 4), 0, 0, "overhead"));
+        }
+
+        double cycleMs = meanPrefill.TotalMs + (workload.OutputTokens * tpotMs);
+        double instanceGpus = _strategy.GpusPerInstance;
+        double outputPerGpu = runningInstance * workload.OutputTokens / (cycleMs / 1000) / instanceGpus;
+        double totalPerGpu = runningInstance * (meanInput + workload.OutputTokens) / (cycleMs / 1000) / instanceGpus;
+        double firstTokensMs = ttftPrefill.TotalMs + interleavedMs;
+        double ttftMs = _profile.RequestOverheadMs + _profile.AdmissionMsPerRequest + firstTokensMs + ((waves - 1) * (ttftPrefill.TotalMs + (workload.OutputTokens * tpotMs)));
+        double meanTtftMs = _profile.RequestOverheadMs + _profile.AdmissionMsPerRequest + (firstTokensMs * (ttftPrefill.Steps + 1) / (2.0 * ttftPrefill.Steps)) + ((waves - 1) / 2 * (ttftPrefill.TotalMs + (workload.OutputTokens * tpotMs)));
+
+        figures = new EstimateFigures(concurrency, concurrencyByMemory, memory.Weights, memory.KvCache, memory.Total, memory.Limit, ttftMs, tpotMs, tpotLongestMs, outputPerGpu, totalPerGpu);
+        if (!_report)
+        {
+            return null;
+        }
+
+        var outcome = new ServingOutcome
+        {
+            Workload = workload,
+            Concurrency = concurrency,
+            ConcurrencyByMemory = concurrencyByMemory,
+            LimitByMemoryPerGroup = limitByMemory,
+            KvPerSequenceGb = kvPerSequenceBusiest,
+            ContextForMemory = contextForMemory,
+            PerGroupRequested = perGroupRequested,
+            Running = running,
+            Waves = waves,
+            Memory = memory,
+            DecodeContext = decodeContext,
+            MicroBatches = microBatches,
+            DecodeTokensPerGroup = decodeTokensPerGroup,
+            Decode = decode,
+            TtftPrefill = ttftPrefill,
+            MeanPrefill = meanPrefill,
+            FrontEndMs = frontEndMs,
+            TpotMs = tpotMs,
+            TpotLongestMs = tpotLongestMs,
+            CycleMs = cycleMs,
+            OutputPerGpu = outputPerGpu,
+            TotalPerGpu = totalPerGpu,
+            TtftMs = ttftMs,
+            MeanTtftMs = meanTtftMs,
+            DecodeStepAt = perGroup => DecodeStep(perGroup / MicroBatches(perGroup * _dp), decodeContext, MicroBatches(perGroup * _dp), breakdown: false).TotalMs,
+            PrefillStepAt = tokensPerGroup => PrefillChunkMs(tokensPerGroup, meanInput),
+        };
+        return new EstimateReport(_scenario, _strategy, _profile, _skew, _shard, _layout, _physics).Build(outcome);
+    }
+
+    /// <summary>Micro-batches in flight through the pipeline: one per stage, never more than the running sequences.</summary>
+    private int MicroBatches(double runningInstance) => (int)Math.Max(1, Math.Min(_pp, Math.Floor(runningInstance)));
+
+    /// <summary>
+    /// One decode step of a micro-batch: <paramref name="tokensPerGroup"/> sequences per DP group, each reading
+    /// <paramref name="context"/> cached tokens. With m micro-batches in flight a token's cycle takes
+    /// max(sum of stage times, m x slowest stage) + the step overhead. The operators are kept when reporting unless
+    /// <paramref name="breakdown"/> is false (a step whose time alone is used).
+    /// </summary>
+    private PhaseStep DecodeStep(double tokensPerGroup, double context, int microBatches, bool breakdown = true)
+    {
+        double attentionFlops = tokensPerGroup * Math.Ceiling(context / _sp) * _shard.DecodeAttentionFlopsPerContextToken;
+        double attentionBytes = tokensPerGroup * Math.Ceiling(context / _sp) * _shard.KvElementsPerTokenLayer * _scenario.Precision.KvCache.BytesPerElement();
+        bool keep = _report && breakdown;
+        (OperatorLedger slowest, double sum, double memorySum, double memorySlowest) = _physics.Stages(tokensPerGroup, attentionFlops, attentionBytes, prefill: false, tokensPerGroup, keep, _capture);
+        double overhead = (_profile.StepOverheadMs / 1000) + (tokensPerGroup * microBatches * _profile.SequenceOverheadUs / 1e6);
+        double busy = microBatches * slowest.Seconds;
+        double cycle = Math.Max(sum, busy);
+        var step = new PhaseStep(keep)
+        {
+            TokensPerStep = tokensPerGroup * _dp,
+            TotalMs = (cycle + overhead) * 1000,
+            StageMs = slowest.Seconds * 1000,
+            MemoryOnlyMs = Math.Max(memorySum, microBatches * memorySlowest) * 1000,
+        };
+        if (step.Operators is { } operators)
+        {
+            operators.AddRange(slowest.Operators(microBatches));
+            if (cycle > busy)
+            {
+                operators.Add(new OperatorCost("pipeline (other stages)", "overhead", 1, Math.Round((cycle - busy) * 1000, 4), 0, 0, "overhead"));
+            }
+
+            operators.Add(new OperatorCost("step overhead (scheduling, sampling, per-sequence CPU work)", "overhead", 1, Math.Round(overhead * 1000, 4), 0, 0, "overhead"));
+        }
+
+        return step;
+    }
+
+    /// <summary>
+    /// Prefill of <paramref name="sequencesPerGroup"/> prompts of <paramref name="promptTokens"/> tokens per DP group, in
+    /// chunks of the engine's batched-token budget, through the pipeline: the first chunk crosses every stage, each
+    /// further chunk leaves one slowest-stage time later, and every chunk is one engine step. The operators are kept
+    /// when reporting unless <paramref name="breakdown"/> is false (a pass whose time alone is used).
+    /// </summary>
+    private PhaseStep PrefillPass(double sequencesPerGroup, double promptTokens, bool breakdown = true)
+    {
+        double tokens = Math.Max(1, sequencesPerGroup) * promptTokens;
+        double chunk = Math.Min(_profile.MaxBatchedTokens, tokens);
+        int chunks = (int)Math.Ceiling(tokens / chunk);
+        double pairs = Math.Max(1, sequencesPerGroup) * promptTokens * (promptTokens + 1) / 2.0;
+        double attentionFlops = pairs / chunks * _shard.PrefillAttentionFlopsPerPair / _sp;
+        double attentionBytes = chunk / _sp * (_shard.QkvOutputWidth + _shard.AttentionOutputWidth) * 2.0;
+        double sequencesFinishing = Math.Max(chunk / promptTokens, 1.0 / chunks);
+        bool keep = _report && breakdown;
+        (OperatorLedger slowest, double sum, _, _) = _physics.Stages(chunk, attentionFlops, attentionBytes, prefill: true, sequencesFinishing, keep, _capture);
+        double overhead = _profile.StepOverheadMs / 1000;
+        double fill = sum - slowest.Seconds;
+        var step = new PhaseStep(keep)
+        {
+            TokensPerStep = chunk * _dp,
+            Steps = chunks,
+            TotalMs = ((chunks * slowest.Seconds) + fill + (chunks * overhead)) * 1000,
+            StageMs = slowest.Seconds * 1000,
+        };
+        if (step.Operators is { } operators)
+        {
+            operators.AddRange(slowest.Operators(chunks));
+            if (fill > 0)
+            {
+                operators.Add(new OperatorCost("pipeline fill (first chunk through the other stages)", "overhead", 1, Math.Round(fill * 1000, 4), 0, 0, "overhead"));
+            }
+
+            operators.Add(new OperatorCost("step overhead", "overhead", chunks, Math.Round(chunks * overhead * 1000, 4), 0, 0, "overhead"));
+        }
+
+        return step;
+    }
+
+    /// <summary>
+    /// One engine step that prefills <paramref name="tokensPerGroup"/> prompt tokens per DP group from prompts of
+    /// <paramref name="promptTokens"/> tokens: whole prompts when the step holds at least one, else that share of
+    /// one chunk of a longer prompt (attention costed at the prompt's mean position).
+    /// </summary>
+    private double PrefillChunkMs(double tokensPerGroup, double promptTokens)
+    {
+        if (tokensPerGroup <= 0)
+        {
+            return 0;
+        }
+
+        if (tokensPerGroup >= promptTokens)
+        {
+            return PrefillPass(tokensPerGroup / promptTokens, promptTokens, breakdown: false).TotalMs;
+        }
+
+        PhaseStep whole = PrefillPass(1, promptTokens, breakdown: false);
+        return whole.TotalMs / whole.Steps * tokensPerGroup / Math.Min(promptTokens, _profile.MaxBatchedTokens);
+    }
+
+    private List<IReadOnlyList<OperatorCost>>? Captured()
+    {
+        List<IReadOnlyList<OperatorCost>>? stages = _capture?.Select(l => (IReadOnlyList<OperatorCost>)[.. l.Operators(1)]).ToList();
+        _capture = null;
+        return stages;
+    }
+}
