@@ -4,6 +4,8 @@ using ParaPlan.Cli.Rendering;
 using ParaPlan.CostModel.Profiles;
 using ParaPlan.Input;
 using ParaPlan.Validation;
+using ParaPlan.Validation.Fitting;
+using ParaPlan.Validation.Harness;
 
 namespace ParaPlan.Cli.Commands;
 
@@ -20,18 +22,22 @@ internal static class ValidateCommand
         Option<string> format = CommandOptions.Format();
         Option<bool> fit = new("--fit")
         {
-            Description = "Instead of the comparison, fit the efficiency profiles to the records (shared kernel efficiencies, then each engine's overheads; coordinate descent) and print the fitted values with their 5-fold cross-validated error (over --cv-repeats partitions of the records into folds), as JSON.",
+            Description = "Instead of the comparison, fit each engine's overheads (inside cited ranges) and each source's benchmark harness, then predict every source with values fitted without it (leave one source out); prints the fitted values, any value at an end of its range (the fit then fails, exit 1), and the held-out error per metric, source and regime.",
         };
         Option<string> writeProfiles = new("--write-profiles")
         {
-            Description = "With --fit: fit from this profiles file's unfitted entries and replace its fitted ones (\"fitted\": true) with the new fit, each value with its source. data/efficiency/profiles.json is the built-in file: rebuild to use what was written.",
+            Description = "With --fit: fit from this profiles file's unfitted entries and replace its fitted ones (\"fitted\": true) with the new fit, each value with its source. Not written when a value ends at a bound. data/efficiency/profiles.json is the built-in file: rebuild to use what was written.",
             HelpName = "PROFILES.json",
         };
-        Option<int> repeats = new("--cv-repeats")
+        Option<string> writeHarness = new("--write-harness")
         {
-            Description = "With --fit: how many partitions of the records into the 5 folds the cross-validation runs over (1-10; each partition is one more fit per fold). The held-out medians are over every partition's predictions.",
-            DefaultValueFactory = _ => ProfileFitter.DefaultRepeats,
-            HelpName = "N",
+            Description = "With --fit: write each source's fitted harness (validation only) to this file, for --harness.",
+            HelpName = "HARNESS.json",
+        };
+        Option<string> harness = new("--harness")
+        {
+            Description = "Without --fit: the benchmark harness of each source (a file --write-harness wrote, e.g. data/validation/harness.json); a source it does not list gets its typical harness. Without it served runs are predicted with no harness cost.",
+            HelpName = "HARNESS.json",
         };
         var command = new Command("validate", """
             Predict every measurement the cost model can express and compare: for each record, the measured and
@@ -41,15 +47,17 @@ internal static class ValidateCommand
 
             Examples:
               paraplan validate data/validation/published-measurements.json
-              paraplan validate data/validation/*.json --fit
-              paraplan validate data/validation/*.json --fit --write-profiles data/efficiency/profiles.json
+              paraplan validate data/validation/*.json --harness data/validation/harness.json
+              paraplan validate data/validation/*.json --fit --format markdown
+              paraplan validate data/validation/*.json --fit --write-profiles data/efficiency/profiles.json --write-harness data/validation/harness.json
             """)
         {
             file,
             format,
             fit,
             writeProfiles,
-            repeats,
+            writeHarness,
+            harness,
         };
         command.SetAction(parse =>
         {
@@ -62,34 +70,57 @@ internal static class ValidateCommand
                 throw new InputException("command line", "--write-profiles", "writes a fit: add --fit.");
             }
 
-            if (parse.GetResult(repeats) is { Implicit: false } && !parse.GetValue(fit))
+            string? harnessOut = parse.GetValue(writeHarness);
+            if (harnessOut is not null && !parse.GetValue(fit))
             {
-                throw new InputException("command line", "--cv-repeats", "sets the fit's cross-validation: add --fit.");
+                throw new InputException("command line", "--write-harness", "writes a fit: add --fit.");
             }
 
-            int partitions = parse.GetValue(repeats);
-            if (partitions is < 1 or > 10)
+            string? harnessIn = parse.GetValue(harness);
+            if (harnessIn is not null && parse.GetValue(fit))
             {
-                throw new InputException("command line", "--cv-repeats", $"must be between 1 and 10; got {partitions}.");
+                throw new InputException("command line", "--harness", "a fit fits the harness itself: leave --harness out with --fit.");
             }
 
+            OutputFormat chosen = CommandOptions.ParseFormat(parse.GetValue(format)!);
             if (parse.GetValue(fit))
             {
                 // With --write-profiles the fit starts from that file's unfitted entries, else from the built-in ones.
                 string? profilesText = profilesPath is null ? null : DocumentLoader.ReadText(profilesPath);
                 EfficiencyCatalog? baseline = profilesText is null ? null : EfficiencyCatalog.Parse(profilesText, profilesPath!);
-                FitResult result = ProfileFitter.Fit(RecordMapper.Expressible(records), baseline: baseline, repeats: partitions);
-                if (profilesText is not null)
+                FitResult result = ProfileFitter.Fit(RecordMapper.Expressible(records), baseline: baseline);
+                bool failed = result.AtBounds.Count > 0;
+                string command = $"paraplan validate {string.Join(' ', paths)} --fit";
+                if (profilesText is not null && !failed)
                 {
-                    WriteProfiles(profilesPath!, FittedProfilesWriter.Write(profilesText, profilesPath!, result, $"paraplan validate {string.Join(' ', paths)} --fit"));
+                    WriteFile(profilesPath!, FittedProfilesWriter.Write(profilesText, profilesPath!, result, command));
                 }
 
-                Json.Write(output.Output, result);
+                if (harnessOut is not null)
+                {
+                    WriteFile(harnessOut, HarnessFile.Write(result, command));
+                }
+
+                if (chosen == OutputFormat.Json)
+                {
+                    Json.Write(output.Output, result);
+                }
+                else
+                {
+                    DocumentWriter.Write(FitReport.Build(result, path), chosen, output);
+                }
+
+                if (failed)
+                {
+                    output.Error.WriteLine($"the fit failed: {string.Join("; ", result.AtBounds.Select(b => $"{b.Level} {b.Key} = {Figures.Number(b.Value, "0.###")} at an end of its range {Figures.Number(b.Min, "0.###")}-{Figures.Number(b.Max, "0.###")}"))}{(profilesPath is null ? string.Empty : "; the profiles were not written")}");
+                    return ExitCodes.No;
+                }
+
                 return ExitCodes.Success;
             }
 
-            ValidationReport report = Validator.Run(path, records);
-            OutputFormat chosen = CommandOptions.ParseFormat(parse.GetValue(format)!);
+            HarnessSet? harnessSet = harnessIn is null ? null : HarnessFile.Read(harnessIn);
+            ValidationReport report = Validator.Run(path, records, harness: harnessSet);
             if (chosen == OutputFormat.Json)
             {
                 Json.Write(output.Output, report);
@@ -104,7 +135,7 @@ internal static class ValidateCommand
         return command;
     }
 
-    private static void WriteProfiles(string path, string text)
+    private static void WriteFile(string path, string text)
     {
         try
         {

@@ -81,6 +81,9 @@ public sealed record EstimateResult
 
     public required IReadOnlyList<CommunicationGroup> Communication { get; init; }
 
+    /// <summary>The front end (API-server processes) the instance needs to keep up with its tokens and requests.</summary>
+    public required FrontEndPlan FrontEnd { get; init; }
+
     public required string EfficiencyProfile { get; init; }
 
     public required IReadOnlyDictionary<string, double> Efficiency { get; init; }

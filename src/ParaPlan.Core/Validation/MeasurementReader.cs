@@ -30,6 +30,7 @@ public static class MeasurementReader
                 Id = id,
                 Quality = map.String("quality") ?? string.Empty,
                 Source = SourceText(map),
+                SourceKey = SourceKey(map, id),
                 Engine = map.String("engine") ?? string.Empty,
                 Model = map.String("model") ?? string.Empty,
                 ArchRef = map.String("arch_ref"),
@@ -79,6 +80,24 @@ public static class MeasurementReader
         string name = source.String("name") ?? string.Empty;
         string where = source.String("repo") is { } repo ? $"{repo}/{source.String("path")}" : source.String("url") ?? string.Empty;
         return string.Join(", ", new[] { name, where, source.String("date") ?? string.Empty }.Where(s => s.Length > 0));
+    }
+
+    /// <summary>The page a record comes from: repository and path, else the URL, else its source key, else its name.</summary>
+    private static string SourceKey(MapReader map, string id)
+    {
+        if (map.Map("source") is not { } source)
+        {
+            return map.String("source") is { Length: > 0 } text ? text : id;
+        }
+
+        if (source.String("repo") is { Length: > 0 } repo && source.String("path") is { Length: > 0 } path)
+        {
+            return $"{repo}/{path}";
+        }
+
+        return source.String("url") is { Length: > 0 } url ? url
+            : source.String("key") is { Length: > 0 } key ? key
+            : source.String("name") ?? id;
     }
 
     private static Dictionary<string, string> Flat(MapReader? map)

@@ -12,6 +12,13 @@ public sealed record MeasurementRecord
 
     public string Source { get; init; } = string.Empty;
 
+    /// <summary>
+    /// The source as one unit of validation: the page, post, repository file or host the record comes from
+    /// (repository and path, else the URL, else the record's source key). Leave-one-source-out holds out every record
+    /// that shares it.
+    /// </summary>
+    public string SourceKey { get; init; } = string.Empty;
+
     public string Engine { get; init; } = string.Empty;
 
     public string Model { get; init; } = string.Empty;

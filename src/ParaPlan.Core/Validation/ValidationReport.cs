@@ -10,7 +10,14 @@ public sealed record Comparison(
     double Measured,
     double Predicted,
     double AbsolutePercentError,
-    string ComparedWith);
+    string ComparedWith)
+{
+    /// <summary>The source the record comes from (one page, post or host: <see cref="MeasurementRecord.SourceKey"/>).</summary>
+    public string Source { get; init; } = string.Empty;
+
+    /// <summary>Dense or MoE, concurrency band, engine and GPU vendor (<see cref="Validation.Regime"/>).</summary>
+    public string Regime { get; init; } = string.Empty;
+}
 
 /// <summary>A record the model cannot express, and why.</summary>
 public sealed record SkippedRecord(string Id, string Reason);

@@ -2,6 +2,7 @@ using ParaPlan.CostModel;
 using ParaPlan.CostModel.Profiles;
 using ParaPlan.CostModel.Serving;
 using ParaPlan.Domain;
+using ParaPlan.Validation.Harness;
 
 namespace ParaPlan.Validation;
 
@@ -15,7 +16,7 @@ public static class Validator
     public const string Ttft = "ttft_ms";
     public const string Tpot = "tpot_ms";
 
-    public static ValidationReport Run(string file, IReadOnlyList<MeasurementRecord> records, IProfileSource? catalog = null)
+    public static ValidationReport Run(string file, IReadOnlyList<MeasurementRecord> records, IProfileSource? catalog = null, HarnessSet? harness = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         catalog ??= EfficiencyCatalog.BuiltIn;
@@ -31,7 +32,7 @@ public static class Validator
                 continue;
             }
 
-            List<Comparison> rows = Compare(mapped, catalog);
+            List<Comparison> rows = Compare(mapped, catalog, harness?.For(record.SourceKey) ?? HarnessCosts.None);
             if (rows.Count == 0)
             {
                 skipped.Add(new SkippedRecord(record.Id, "no measured figure the model predicts for this kind of run"));
@@ -54,17 +55,20 @@ public static class Validator
         return new ValidationReport(file, records.Count, covered, summary, byMode, comparisons, skipped);
     }
 
-    /// <summary>The comparisons of one expressible record.</summary>
-    public static List<Comparison> Compare(MappedRecord mapped, IProfileSource catalog)
+    /// <summary>
+    /// The comparisons of one expressible record: the deployment (the engine on its GPUs, <paramref name="catalog"/>'s
+    /// profile) and, for a served run, the benchmark's <paramref name="harness"/> on the front end's lane.
+    /// </summary>
+    public static List<Comparison> Compare(MappedRecord mapped, IProfileSource catalog, HarnessCosts harness)
     {
         ArgumentNullException.ThrowIfNull(mapped);
         ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(harness);
         Scenario scenario = mapped.Scenario;
         EfficiencyProfile profile = catalog.Resolve(scenario.Engine, scenario.Hardware.Gpu);
-        // The engine's figures without the front end: a served run's front end is the simulation's lane
-        // (SimulateBurst); offline, static-batch and latency runs drive the engine in-process, with no front end.
-        EfficiencyProfile served = profile;
-        profile = profile with { StreamingTokenUs = 0, AdmissionMsPerRequest = 0 };
+        // The served run's front-end lane: one API-server process (the engines' default, as the benchmarks ran them)
+        // plus the benchmark client's own cost. Offline, static-batch and latency runs drive the engine in-process.
+        var lane = new FrontEndLane(profile.ApiServerTokenUs + harness.ClientTokenUs, profile.ApiServerRequestMs + harness.ClientRequestMs);
 
         if (mapped.RunningCap is { } cap)
         {
@@ -87,7 +91,11 @@ public static class Validator
         {
             if (measured is { } m && m > 0 && double.IsFinite(predicted))
             {
-                rows.Add(new Comparison(r.Id, scenario.Engine.ToString().ToLowerInvariant(), scenario.Hardware.Gpu.Id, metric, mapped.Mode.ToString(), m, predicted, Math.Abs(predicted - m) / m * 100, comparedWith));
+                rows.Add(new Comparison(r.Id, scenario.Engine.ToString().ToLowerInvariant(), scenario.Hardware.Gpu.Id, metric, mapped.Mode.ToString(), m, predicted, Math.Abs(predicted - m) / m * 100, comparedWith)
+                {
+                    Source = r.SourceKey,
+                    Regime = Regime.Of(mapped),
+                });
             }
         }
 
@@ -106,7 +114,7 @@ public static class Validator
                 break;
             case MeasurementMode.Burst:
                 {
-                    BurstOutcome burst = SimulateBurst(mapped, e, profile, served);
+                    BurstOutcome burst = SimulateBurst(mapped, e, profile, lane);
                     string lengths = VariedLengths(r) ? "exponential output lengths" : "fixed lengths";
                     Add(OutputThroughput, r.OutputTokensPerSecondPerGpu, OutputPerGpu(burst, mapped.Strategy), $"burst simulated step by step ({lengths}): output tokens / time until the last finishes");
                     Add(Ttft, r.TtftMs, burst.MeanTtftMs, "burst simulated step by step: mean time to each request's first token");
@@ -119,7 +127,7 @@ public static class Validator
                     // The clients' loop simulated step by step: each request waits for the prompts ahead of it and
                     // shares steps with the other clients' decodes; a run of N prompts from an empty engine, or the
                     // steady state of a measurement window.
-                    BurstOutcome loop = SimulateBurst(mapped, e, profile, served);
+                    BurstOutcome loop = SimulateBurst(mapped, e, profile, lane);
                     string how = r.NumRequests is { } sentAll ? $"{sentAll} requests from an empty engine" : "steady state";
                     Add(OutputThroughput, r.OutputTokensPerSecondPerGpu, OutputPerGpu(loop, mapped.Strategy), $"closed loop simulated step by step ({how}): output tokens / time");
                     if (r.TtftStat?.Contains("queueing", StringComparison.Ordinal) != true && !r.Notes.Contains("dominated by queueing", StringComparison.Ordinal))
@@ -140,15 +148,15 @@ public static class Validator
     /// step (<see cref="BurstSimulation"/>) with the cost model's step times: mean TTFT, mean TPOT and output tokens/s
     /// per GPU over the run (a closed loop without a stated request count: its steady-state window). A dataset of
     /// conversations (ShareGPT) gives exponential output lengths with the stated mean; a random dataset the stated length.
-    /// <paramref name="profile"/> gives the engine's limits and step overhead; <paramref name="frontEnd"/> the front
+    /// <paramref name="profile"/> gives the engine's limits and step overhead; <paramref name="lane"/> the front
     /// end's admission and streaming costs, paid on one lane for every DP group of the instance.
     /// </summary>
-    public static BurstOutcome SimulateBurst(MappedRecord mapped, EstimateResult e, EfficiencyProfile profile, EfficiencyProfile frontEnd)
+    public static BurstOutcome SimulateBurst(MappedRecord mapped, EstimateResult e, EfficiencyProfile profile, FrontEndLane lane)
     {
         ArgumentNullException.ThrowIfNull(mapped);
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(profile);
-        ArgumentNullException.ThrowIfNull(frontEnd);
+        ArgumentNullException.ThrowIfNull(lane);
         Scenario scenario = mapped.Scenario;
         ParallelStrategy strategy = mapped.Strategy;
         int groups = strategy.Replicas * strategy.DataParallel;
@@ -172,13 +180,13 @@ public static class Validator
             profile.PrefillFirst,
             profile.StepOverheadMs,
             profile.RequestOverheadMs,
-            frontEnd.AdmissionMsPerRequest * strategy.DataParallel,
+            lane.RequestMs * strategy.DataParallel,
             e.DecodeStepAt!,
             e.PrefillStepAt!)
         {
             Clients = closedLoop ? clientsPerGroup : int.MaxValue,
             SteadyState = steady,
-            DeliveryMsPerToken = frontEnd.StreamingTokenUs / 1000 * strategy.DataParallel,
+            DeliveryMsPerToken = lane.TokenUs / 1000 * strategy.DataParallel,
             KvReserveInitial = profile.KvReserveInitial,
             KvReserveFloor = profile.KvReserveFloor,
             KvReserveDecaySteps = profile.KvReserveDecaySteps,

@@ -85,23 +85,24 @@ public class TimeTests
     }
 
     [Fact]
-    public void The_front_end_paces_the_tokens_only_when_it_is_slower_than_the_engine()
+    public void The_front_end_is_sized_to_the_instance_and_never_paces_its_tokens()
     {
-        // 8 sequences of 100 output tokens; the engine's decode step here is about 0.055 ms. Per decode step the front
-        // end streams 8 tokens and admits 8 / 100 requests. At 1 us a token and 0.1 ms a request:
-        // 8 x (0.001 + 0.1 / 100) = 0.016 ms, below the engine's step: TPOT unchanged; TTFT pays the one admission.
-        // At 100 us a token: 8 x (0.1 + 0.001) = 0.808 ms per step, above it: clients see a token every 0.808 ms.
-        // The engine's own step is the same in both.
+        // 8 sequences of 100 output tokens. At 100 us of API-server CPU per streamed token and 0.1 ms per request,
+        // an instance streaming T tokens/s (T/100 requests/s) keeps T x 100e-6 + T/100 x 0.1e-3 = T x 101e-6 cores
+        // busy; processes = ceil(busy / 0.8). The tokens keep the engine's pace (TPOT unchanged); a burst of 8
+        // requests waits for their admissions, ceil(8 / processes) x 0.1 ms, on the last first token.
         const string Workload = "\nworkload: {input_tokens: 512, output_tokens: 100, concurrency: 8}\n";
         EstimateResult plain = Scenarios.Estimate(Tiny + Workload, Scenarios.Ideal());
-        EstimateResult light = Scenarios.Estimate(Tiny + Workload, Scenarios.Ideal() with { StreamingTokenUs = 1, AdmissionMsPerRequest = 0.1 });
-        EstimateResult heavy = Scenarios.Estimate(Tiny + Workload, Scenarios.Ideal() with { StreamingTokenUs = 100, AdmissionMsPerRequest = 0.1 });
-        Assert.InRange(plain.TpotMs, 0.016, 0.808);
-        Assert.Equal(plain.TpotMs, light.TpotMs, 9);
-        Assert.Equal(plain.TtftMs + 0.1, light.TtftMs, 9);
-        Assert.Equal(0.808, heavy.TpotMs, 9);
-        Assert.Equal(plain.DecodeStepAt!(8), heavy.DecodeStepAt!(8), 9);
-        Assert.Contains(heavy.Warnings, w => w.Contains("the front end, not the GPUs, sets the pace", StringComparison.Ordinal));
+        EstimateResult served = Scenarios.Estimate(Tiny + Workload, Scenarios.Ideal() with { ApiServerTokenUs = 100, ApiServerRequestMs = 0.1 });
+        double tokensPerS = plain.OutputTokensPerSPerGpu; // one GPU
+        double busy = tokensPerS * 101e-6;
+        int processes = (int)Math.Ceiling(busy / 0.8);
+        Assert.True(processes > 1, $"{tokensPerS:0} tokens/s need more than one process at 100 us a token");
+        Assert.Equal(processes, served.FrontEnd.ApiServers);
+        Assert.Equal(busy, served.FrontEnd.CoresBusy, 3);
+        Assert.Equal(plain.TpotMs, served.TpotMs, 9);
+        Assert.Equal(plain.TtftMs + (Math.Ceiling(8.0 / processes) * 0.1), served.TtftMs, 9);
+        Assert.Equal(1, plain.FrontEnd.ApiServers);
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using ParaPlan.CostModel.Profiles;
 using ParaPlan.Validation;
+using ParaPlan.Validation.Fitting;
+using ParaPlan.Validation.Harness;
 
 namespace ParaPlan.Tests.Validation;
 
@@ -81,63 +83,41 @@ public class ValidationTests
     }
 
     [Fact]
-    public void Only_runs_behind_an_HTTP_front_end_pay_for_streaming()
+    public void A_benchmark_harness_slows_served_runs_only()
     {
-        // An offline run (the engine driven in-process) is predicted the same whatever the front end costs; a served
-        // burst of 984 requests is slower with it (its tokens reach the clients at the front end's pace).
+        // An offline run (the engine driven in-process) is predicted the same whatever the harness costs; a served
+        // burst of 984 requests is slower with a client that spends 1 ms on each streamed token (its tokens reach the
+        // clients at the lane's pace).
         string path = TestFiles.InRepository("data", "validation", "published-measurements.json");
         List<MappedRecord> mapped = RecordMapper.Expressible(MeasurementReader.ReadFile(path));
-        var costly = new FrontEndCost(1000, 0);
+        var costly = new HarnessCosts(1000, 0);
         MappedRecord offline = mapped.First(m => m.Mode == MeasurementMode.Offline);
         Assert.Equal(
-            Validator.Compare(offline, EfficiencyCatalog.BuiltIn).Select(c => c.Predicted),
-            Validator.Compare(offline, new FrontEndCost(1000, 100)).Select(c => c.Predicted));
+            Validator.Compare(offline, EfficiencyCatalog.BuiltIn, HarnessCosts.None).Select(c => c.Predicted),
+            Validator.Compare(offline, EfficiencyCatalog.BuiltIn, new HarnessCosts(1000, 100)).Select(c => c.Predicted));
         MappedRecord burst = mapped.Single(m => m.Record.Id == "GPS-Q235B-FP8-TP8EP8-H100-sharegpt");
-        double plain = Validator.Compare(burst, EfficiencyCatalog.BuiltIn).Single(c => c.Metric == Validator.Tpot).Predicted;
-        double slow = Validator.Compare(burst, costly).Single(c => c.Metric == Validator.Tpot).Predicted;
+        double plain = Validator.Compare(burst, EfficiencyCatalog.BuiltIn, HarnessCosts.None).Single(c => c.Metric == Validator.Tpot).Predicted;
+        double slow = Validator.Compare(burst, EfficiencyCatalog.BuiltIn, costly).Single(c => c.Metric == Validator.Tpot).Predicted;
         Assert.True(slow > plain * 1.5, $"TPOT {plain:0.0} ms without, {slow:0.0} ms with 1 ms per streamed token");
     }
 
-    private sealed class FrontEndCost(double us, double admissionMs) : IProfileSource
-    {
-        public EfficiencyProfile Resolve(ParaPlan.Domain.EngineKind engine, ParaPlan.Domain.GpuSpec gpu) =>
-            EfficiencyCatalog.BuiltIn.Resolve(engine, gpu) with { StreamingTokenUs = us, AdmissionMsPerRequest = admissionMs };
-    }
-
     [Fact]
-    public void The_first_partition_deals_records_round_robin_and_later_ones_shuffle_them_evenly()
+    public void Leaving_one_source_out_predicts_every_record_once_by_values_fitted_without_its_source()
     {
-        // 12 records in 5 folds: partition 0 is record i -> fold i mod 5 (folds of 3, 3, 2, 2, 2).
-        Assert.Equal([0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1], ProfileFitter.FoldOf(12, 5, 0));
-        int[] second = ProfileFitter.FoldOf(12, 5, 1);
-        int[] third = ProfileFitter.FoldOf(12, 5, 2);
-        foreach (int[] partition in new[] { second, third })
-        {
-            // Still 3, 3, 2, 2, 2 records per fold, in another arrangement.
-            Assert.Equal([2, 2, 2, 3, 3], partition.GroupBy(f => f).Select(g => g.Count()).Order());
-        }
-
-        Assert.NotEqual(ProfileFitter.FoldOf(12, 5, 0), second);
-        Assert.NotEqual(second, third);
-        Assert.Equal(second, ProfileFitter.FoldOf(12, 5, 1)); // reproducible
-    }
-
-    [Fact]
-    public void Repeated_cross_validation_holds_every_record_out_once_per_partition()
-    {
+        // Three offline records from each of two sources: each source is predicted by a fit on the other alone.
         string path = TestFiles.InRepository("data", "validation", "published-measurements.json");
-        List<MappedRecord> offline = [.. RecordMapper.Expressible(MeasurementReader.ReadFile(path))
-            .Where(m => m.Mode == MeasurementMode.Offline && m.Record.Id.StartsWith("TRT10-llama-3", StringComparison.Ordinal))
-            .Take(6)];
-        Assert.Equal(6, offline.Count);
+        List<MappedRecord> offline = [.. RecordMapper.Expressible(MeasurementReader.ReadFile(path)).Where(m => m.Mode == MeasurementMode.Offline)];
+        List<string> sources = [.. offline.Select(m => m.Record.SourceKey).Distinct().Take(2)];
+        Assert.Equal(2, sources.Count);
+        List<MappedRecord> chosen = [.. sources.SelectMany(s => offline.Where(m => m.Record.SourceKey == s).Take(3))];
 
-        FitResult fit = ProfileFitter.Fit(offline, folds: 5, rounds: 1, repeats: 2);
+        FitResult fit = ProfileFitter.Fit(chosen, rounds: 1);
 
-        Assert.Equal((5, 2), (fit.Folds, fit.Repeats));
-        Assert.Equal(2, fit.CrossValidatedMedianApeByMetricPerRepeat.Count);
-        // One throughput figure per offline record, held out once in each of the two partitions.
-        Assert.Equal(12, fit.HeldOut.Count);
-        Assert.All(offline, m => Assert.Equal(2, fit.HeldOut.Count(c => c.Id == m.Record.Id)));
+        Assert.Equal(2, fit.Sources);
+        Assert.Equal(chosen.Count, fit.HeldOutComparisons.Count);
+        Assert.All(chosen, m => Assert.Equal(m.Record.SourceKey, Assert.Single(fit.HeldOutComparisons, c => c.Id == m.Record.Id).Source));
+        Assert.Contains(fit.WorstSource, sources);
+        Assert.Empty(fit.HarnessBySource); // offline runs have no harness
     }
 
     [Fact]

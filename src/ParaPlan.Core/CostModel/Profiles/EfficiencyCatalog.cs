@@ -23,14 +23,14 @@ public sealed class EfficiencyCatalog : IProfileSource
         "gemm_compute_efficiency", "gemm_half_efficiency_tokens", "moe_gemm_compute_efficiency", "moe_gemm_half_efficiency_tokens", "attention_compute_efficiency",
         "memory_bandwidth_efficiency", "moe_memory_bandwidth_efficiency", "intra_node_link_efficiency", "inter_node_link_efficiency", "step_overhead_ms",
         "layer_overhead_us", "moe_layer_overhead_us", "sequence_overhead_us", "request_overhead_ms", "expert_overhead_us", "max_batched_tokens", "max_running_sequences", "runtime_reserve_gb",
-        "prefill_first", "admission_ms", "streaming_token_us", "low_precision_gemm_ratio", "kv_reserve_initial", "kv_reserve_floor",
+        "prefill_first", "api_server_request_ms", "api_server_token_us", "low_precision_gemm_ratio", "kv_reserve_initial", "kv_reserve_floor",
         "kv_reserve_decay_steps",
     ];
 
-    /// <summary>Values that may be 0 besides the overheads: switches, front-end costs and KV reservations.</summary>
+    /// <summary>Values that may be 0 besides the overheads: switches and KV reservations.</summary>
     private static readonly HashSet<string> ZeroAllowedKeys = new(StringComparer.Ordinal)
     {
-        "prefill_first", "admission_ms", "streaming_token_us", "kv_reserve_initial", "kv_reserve_floor", "kv_reserve_decay_steps",
+        "prefill_first", "kv_reserve_initial", "kv_reserve_floor", "kv_reserve_decay_steps",
     };
 
     private readonly List<Entry> _entries;
@@ -192,7 +192,7 @@ public sealed class EfficiencyCatalog : IProfileSource
             LayerOverheadUs = values["layer_overhead_us"],
             MoeLayerOverheadUs = values["moe_layer_overhead_us"],
             SequenceOverheadUs = values["sequence_overhead_us"],
-            StreamingTokenUs = values["streaming_token_us"],
+            ApiServerTokenUs = values["api_server_token_us"],
             RequestOverheadMs = values["request_overhead_ms"],
             ExpertOverheadUs = values["expert_overhead_us"],
             MaxBatchedTokens = (int)values["max_batched_tokens"],
@@ -204,7 +204,7 @@ public sealed class EfficiencyCatalog : IProfileSource
                 1 => true,
                 _ => throw new InputException(FilePath, "prefill_first", "must be 0 (decode and prompt chunks share a step) or 1 (new prompts run alone)."),
             },
-            AdmissionMsPerRequest = values["admission_ms"],
+            ApiServerRequestMs = values["api_server_request_ms"],
             KvReserveInitial = Fraction(values, "kv_reserve_initial"),
             KvReserveFloor = Fraction(values, "kv_reserve_floor"),
             KvReserveDecaySteps = values["kv_reserve_decay_steps"],

@@ -53,12 +53,12 @@ public sealed record EfficiencyProfile
     public required double SequenceOverheadUs { get; init; }
 
     /// <summary>
-    /// Front-end CPU time per streamed token of a served run (the API server's detokenising and server-sent event,
-    /// the benchmark client's parsing), microseconds. The front end is one lane per instance beside the engine: it
-    /// does not slow the engine's steps, but clients see a step's tokens only when the lane has worked through them
-    /// (after the admissions queued before them). Offline runs have no front end.
+    /// CPU time one API-server process of the engine spends per token it streams (detokenising, the server-sent
+    /// event, the HTTP write), microseconds: what sizes the front end of a deployment (API-server processes per
+    /// instance, e.g. vLLM <c>--api-server-count</c>) and, in validation, the server's share of a served run's
+    /// front-end lane. A benchmark client's own cost is not in it (that is the harness's, per source).
     /// </summary>
-    public required double StreamingTokenUs { get; init; }
+    public required double ApiServerTokenUs { get; init; }
 
     /// <summary>Fixed latency a request spends outside the GPU before its first token (HTTP, tokenising, scheduling), ms.</summary>
     public required double RequestOverheadMs { get; init; }
@@ -86,11 +86,10 @@ public sealed record EfficiencyProfile
     public required bool PrefillFirst { get; init; }
 
     /// <summary>
-    /// Front-end time per request (HTTP parsing, tokenising, handing to the engine), ms, on the same lane as the
-    /// streaming: in a burst, request i reaches the scheduler (i + 1) x this after the burst, and the first tokens
-    /// reach the clients after every admission queued before them.
+    /// CPU time one API-server process spends per request (HTTP parsing, tokenising the prompt, handing it to the
+    /// engine), ms: admissions share the process with the streaming.
     /// </summary>
-    public required double AdmissionMsPerRequest { get; init; }
+    public required double ApiServerRequestMs { get; init; }
 
     /// <summary>
     /// Fraction of a running request's remaining output its engine keeps room for in the KV pool when admitting new
@@ -118,7 +117,7 @@ public sealed record EfficiencyProfile
     [
         "gemm_compute_efficiency", "low_precision_gemm_ratio", "moe_gemm_compute_efficiency", "attention_compute_efficiency",
         "memory_bandwidth_efficiency", "moe_memory_bandwidth_efficiency", "intra_node_link_efficiency", "step_overhead_ms", "layer_overhead_us",
-        "moe_layer_overhead_us", "sequence_overhead_us", "streaming_token_us", "request_overhead_ms", "expert_overhead_us", "admission_ms",
+        "moe_layer_overhead_us", "sequence_overhead_us", "request_overhead_ms", "expert_overhead_us",
     ];
 
     /// <summary>This profile with one value (named as in the data file) replaced.</summary>
@@ -136,10 +135,8 @@ public sealed record EfficiencyProfile
         "layer_overhead_us" => this with { LayerOverheadUs = value },
         "moe_layer_overhead_us" => this with { MoeLayerOverheadUs = value },
         "sequence_overhead_us" => this with { SequenceOverheadUs = value },
-        "streaming_token_us" => this with { StreamingTokenUs = value },
         "expert_overhead_us" => this with { ExpertOverheadUs = value },
         "request_overhead_ms" => this with { RequestOverheadMs = value },
-        "admission_ms" => this with { AdmissionMsPerRequest = value },
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, "not a fittable profile value"),
     };
 
@@ -158,10 +155,8 @@ public sealed record EfficiencyProfile
         "layer_overhead_us" => LayerOverheadUs,
         "moe_layer_overhead_us" => MoeLayerOverheadUs,
         "sequence_overhead_us" => SequenceOverheadUs,
-        "streaming_token_us" => StreamingTokenUs,
         "expert_overhead_us" => ExpertOverheadUs,
         "request_overhead_ms" => RequestOverheadMs,
-        "admission_ms" => AdmissionMsPerRequest,
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, "not a fittable profile value"),
     };
 

@@ -87,18 +87,10 @@ internal sealed class EstimateReport
         }
 
         _assumptions.Add($"efficiency profile {_profile.Name}");
-        if (o.FrontEndMs > 0)
+        FrontEndPlan frontEnd = o.FrontEnd;
+        if (frontEnd.TokenUs > 0 || frontEnd.RequestMs > 0)
         {
-            double load = o.FrontEndMs / o.Decode.TotalMs;
-            string lane = $"front end (one API server per instance): {Num(_profile.StreamingTokenUs, "0.#")} us per streamed token, {Num(_profile.AdmissionMsPerRequest, "0.#")} ms per admitted request, {Num(o.FrontEndMs, "0.##")} ms of its work per {Num(o.Decode.TotalMs, "0.##")} ms decode step ({Num(load * 100, "0")}% busy; costs fitted on benchmark runs whose one client process also parses every token, so clients on other machines lighten it)";
-            if (load > 1)
-            {
-                _warnings.Add($"{lane}: the front end, not the GPUs, sets the pace; clients see a token every {Num(o.FrontEndMs, "0.##")} ms (run more API server processes, e.g. vLLM --api-server-count, or fewer sequences per instance)");
-            }
-            else
-            {
-                _assumptions.Add(lane);
-            }
+            _assumptions.Add($"front end: {frontEnd.ApiServers} API-server process{(frontEnd.ApiServers == 1 ? string.Empty : "es")} per instance for {Num(frontEnd.OutputTokensPerS, "0")} output tokens/s and {Num(frontEnd.RequestsPerS, "0.#")} requests/s ({Num(frontEnd.TokenUs, "0.#")} us per token, {Num(frontEnd.RequestMs, "0.##")} ms per request each; {Num(frontEnd.CoresBusy, "0.##")} cores busy, under {Num(FrontEndSizing.TargetUtilization * 100, "0")}% each){(o.AdmissionMs > 0 ? $"; a burst's requests wait up to {Num(o.AdmissionMs, "0.#")} ms for admission (in TTFT)" : string.Empty)}");
         }
 
         _assumptions.Add($"memory holds every running sequence at its longest context ({o.ContextForMemory} tokens); TPOT is costed at the mean context ({Num(o.DecodeContext, "0")} tokens)");
@@ -134,6 +126,7 @@ internal sealed class EstimateReport
             Pipeline = new PipelineDetail([.. _layout.Layers], o.MicroBatches, o.TtftPrefill.Steps > 0 ? (_layout.Stages - 1.0) / (o.TtftPrefill.Steps + _layout.Stages - 1.0) : 0),
             Bounds = new PhysicalBounds(computeBound, bandwidthBound, _physics.PeakGemm / 1e12, gpu.MemoryBandwidthTbps),
             Communication = CommunicationGroups(o.DecodeTokensPerGroup, o.TtftPrefill.TokensPerStep),
+            FrontEnd = frontEnd,
             EfficiencyProfile = _profile.Name,
             Efficiency = EfficiencyValues(),
         };
@@ -153,10 +146,10 @@ internal sealed class EstimateReport
         ["moe_layer_overhead_us"] = _profile.MoeLayerOverheadUs,
         ["moe_memory_bandwidth_efficiency"] = _profile.MoeMemoryBandwidthEfficiency,
         ["sequence_overhead_us"] = _profile.SequenceOverheadUs,
-        ["streaming_token_us"] = _profile.StreamingTokenUs,
+        ["api_server_token_us"] = _profile.ApiServerTokenUs,
         ["expert_overhead_us"] = _profile.ExpertOverheadUs,
         ["request_overhead_ms"] = _profile.RequestOverheadMs,
-        ["admission_ms"] = _profile.AdmissionMsPerRequest,
+        ["api_server_request_ms"] = _profile.ApiServerRequestMs,
     };
 
     private List<CheckResult> Checks(MemoryPerGpu memory, double ttftMs, double tpotMs, double outputPerGpu)

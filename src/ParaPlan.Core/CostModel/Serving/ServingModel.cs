@@ -108,15 +108,10 @@ internal sealed class ServingModel
         PrefillTokensPerGroup = ttftPrefill.TokensPerStep / _dp;
         PhaseStep meanPrefill = workload.InputTokens.IsFixed ? ttftPrefill : PrefillPass(running, meanInput, breakdown: false);
 
-        // The front end (one API server per instance, docs/cost-model.md "The front end") streams every token and
-        // admits every request on one CPU lane: per decode step of the instance it must stream one token of each
-        // running sequence and admit the 1/output of them that finish and are replaced. When that takes longer
-        // than the step, clients see tokens at the lane's pace, not the engine's.
-        double frontEndMs = runningInstance * ((_profile.StreamingTokenUs / 1000) + (_profile.AdmissionMsPerRequest / Math.Max(1, workload.OutputTokens)));
-        double tpotMs = Math.Max(decode.TotalMs, frontEndMs);
+        double tpotMs = decode.TotalMs;
         double tpotLongestMs = workload.InputTokens.IsFixed
             ? tpotMs
-            : Math.Max(DecodeStep(decodeTokensPerGroup, workload.InputTokens.Max + (workload.OutputTokens / 2.0), microBatches, breakdown: false).TotalMs, frontEndMs);
+            : DecodeStep(decodeTokensPerGroup, workload.InputTokens.Max + (workload.OutputTokens / 2.0), microBatches, breakdown: false).TotalMs;
 
         // Chunked prefill with decode priority (vLLM V1, SGLang, TensorRT-LLM in-flight batching): every prefill
         // step also runs a decode step of the requests already prefilled, on average half of them.
@@ -132,9 +127,13 @@ internal sealed class ServingModel
         double instanceGpus = _strategy.GpusPerInstance;
         double outputPerGpu = runningInstance * workload.OutputTokens / (cycleMs / 1000) / instanceGpus;
         double totalPerGpu = runningInstance * (meanInput + workload.OutputTokens) / (cycleMs / 1000) / instanceGpus;
+        // The front end is part of the deployment, sized to keep up with the instance (docs/cost-model.md, "The front
+        // end"): it never paces the tokens, but a burst's requests are admitted one after another by its processes.
+        FrontEndPlan frontEnd = FrontEndSizing.Size(outputPerGpu * instanceGpus, outputPerGpu * instanceGpus / Math.Max(1, workload.OutputTokens), _profile);
+        double admissionMs = Math.Ceiling(Math.Ceiling(perGroupRequested) * _dp / frontEnd.ApiServers) * _profile.ApiServerRequestMs;
         double firstTokensMs = ttftPrefill.TotalMs + interleavedMs;
-        double ttftMs = _profile.RequestOverheadMs + _profile.AdmissionMsPerRequest + firstTokensMs + ((waves - 1) * (ttftPrefill.TotalMs + (workload.OutputTokens * tpotMs)));
-        double meanTtftMs = _profile.RequestOverheadMs + _profile.AdmissionMsPerRequest + (firstTokensMs * (ttftPrefill.Steps + 1) / (2.0 * ttftPrefill.Steps)) + ((waves - 1) / 2 * (ttftPrefill.TotalMs + (workload.OutputTokens * tpotMs)));
+        double ttftMs = _profile.RequestOverheadMs + admissionMs + firstTokensMs + ((waves - 1) * (ttftPrefill.TotalMs + (workload.OutputTokens * tpotMs)));
+        double meanTtftMs = _profile.RequestOverheadMs + (admissionMs / 2) + (firstTokensMs * (ttftPrefill.Steps + 1) / (2.0 * ttftPrefill.Steps)) + ((waves - 1) / 2 * (ttftPrefill.TotalMs + (workload.OutputTokens * tpotMs)));
 
         figures = new EstimateFigures(concurrency, concurrencyByMemory, memory.Weights, memory.KvCache, memory.Total, memory.Limit, ttftMs, tpotMs, tpotLongestMs, outputPerGpu, totalPerGpu);
         if (!_report)
@@ -160,7 +159,8 @@ internal sealed class ServingModel
             Decode = decode,
             TtftPrefill = ttftPrefill,
             MeanPrefill = meanPrefill,
-            FrontEndMs = frontEndMs,
+            FrontEnd = frontEnd,
+            AdmissionMs = admissionMs,
             TpotMs = tpotMs,
             TpotLongestMs = tpotLongestMs,
             CycleMs = cycleMs,

@@ -37,7 +37,9 @@ internal sealed record ServingOutcome
 
     public required PhaseStep MeanPrefill { get; init; }
 
-    public required double FrontEndMs { get; init; }
+    public required FrontEndPlan FrontEnd { get; init; }
+
+    public required double AdmissionMs { get; init; }
 
     public required double TpotMs { get; init; }
 

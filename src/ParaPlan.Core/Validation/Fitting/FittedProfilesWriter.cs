@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using ParaPlan.CostModel.Profiles;
 using ParaPlan.Input;
 
-namespace ParaPlan.Validation;
+namespace ParaPlan.Validation.Fitting;
 
 /// <summary>
 /// Writes a fit into a profiles file (data/efficiency/profiles.json): its entries marked <c>"fitted": true</c> are
@@ -78,32 +78,11 @@ public static class FittedProfilesWriter
         return text;
     }
 
-    private static string Partitions(int repeats) =>
-        repeats > 1 ? string.Create(CultureInfo.InvariantCulture, $", over {repeats} partitions into folds") : string.Empty;
-
     private static string Source(FittedValues level, FitResult fit, string command)
     {
-        string what;
-        string which;
-        if (level.Engine == "generic" && level.Gpu != "*")
-        {
-            what = $"dense GEMM and attention fractions of peak on {CultureInfo.InvariantCulture.TextInfo.ToTitleCase(level.Gpu)} GPUs";
-            which = $" of the architecture (its kernel-bound runs where it has {ProfileFitter.MinimumRecordsForArchitecture}, otherwise all its runs)";
-        }
-        else if (level.Engine == "generic")
-        {
-            what = "kernel efficiencies shared by every engine";
-            which = " (burst runs left out: kernel-bound runs only, unless there are none)";
-        }
-        else
-        {
-            what = $"{level.Engine}'s own overheads and kernels";
-            which = string.Empty;
-        }
-
-        string error = fit.CrossValidatedMedianApe is { } median && fit.CrossValidatedP90Ape is { } p90
-            ? string.Create(CultureInfo.InvariantCulture, $"; {fit.Folds}-fold cross-validated median error of the whole fit {median:0.0}% (P90 {p90:0.0}%{Partitions(fit.Repeats)})")
-            : "; too few records to cross-validate";
-        return string.Create(CultureInfo.InvariantCulture, $"fitted ({what}) by `{command}` on {level.Records} records{which}{error}");
+        string error = fit.HeldOut.Count > 0
+            ? string.Join(", ", fit.HeldOut.Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Metric} {e.MedianApe:0.0}%")))
+            : "not cross-validated";
+        return string.Create(CultureInfo.InvariantCulture, $"fitted ({level.Engine}'s own overheads, inside the ranges of docs/validation.md) by `{command}` on {level.Records} records; leave-one-source-out median error over {fit.Sources} sources: {error}");
     }
 }
