@@ -65,6 +65,7 @@ public static class CliApp
             AuditCommand.Create(output),
             DagCommand.Create(output),
             ValidateCommand.Create(output),
+            KernelsCommand.Create(output),
         };
         return root;
     }

@@ -29,6 +29,10 @@ internal static class ValidateCommand
             Description = "With --fit: fit from this profiles file's unfitted entries and replace its fitted ones (\"fitted\": true) with the new fit, each value with its source. Not written when a value ends at a bound. data/efficiency/profiles.json is the built-in file: rebuild to use what was written.",
             HelpName = "PROFILES.json",
         };
+        Option<bool> noHoldOut = new("--no-hold-out")
+        {
+            Description = "With --fit: fit only, without predicting each source from a fit without it (a quick look; the held-out errors are then empty).",
+        };
         Option<string> writeHarness = new("--write-harness")
         {
             Description = "With --fit: write each source's fitted harness (validation only) to this file, for --harness.",
@@ -58,6 +62,7 @@ internal static class ValidateCommand
             writeProfiles,
             writeHarness,
             harness,
+            noHoldOut,
         };
         command.SetAction(parse =>
         {
@@ -88,7 +93,7 @@ internal static class ValidateCommand
                 // With --write-profiles the fit starts from that file's unfitted entries, else from the built-in ones.
                 string? profilesText = profilesPath is null ? null : DocumentLoader.ReadText(profilesPath);
                 EfficiencyCatalog? baseline = profilesText is null ? null : EfficiencyCatalog.Parse(profilesText, profilesPath!);
-                FitResult result = ProfileFitter.Fit(RecordMapper.Expressible(records), baseline: baseline);
+                FitResult result = ProfileFitter.Fit(RecordMapper.Expressible(records), baseline: baseline, crossValidate: !parse.GetValue(noHoldOut));
                 bool failed = result.AtBounds.Count > 0;
                 string command = $"paraplan validate {string.Join(' ', paths)} --fit";
                 if (profilesText is not null && !failed)

@@ -14,12 +14,12 @@ internal static class FitReport
         doc.Paragraph(string.Create(CultureInfo.InvariantCulture, $"{fit.Records} records from {fit.Sources} sources. Every source is predicted by engine values fitted without it; a served run (burst or closed loop) also needs its benchmark's harness, fitted on the source itself with the deployment frozen (two nuisance values), or, in the stricter column, the typical harness of the other sources."));
         doc.Heading("Held-out error", 2);
         doc.Table(
-            ["Metric", "Figures>", "Median>", "P90>", "Median, typical harness>", "P90, typical harness>", "Median, fitted on all>"],
-            fit.HeldOut.Select(h =>
+            ["Metric", "Figures>", "Median>", "P90>", "Median, typical harness>", "P90, typical harness>", "Median, fitted on all>", "P90, fitted on all>"],
+            fit.Fitted.Select(all =>
             {
-                ErrorSummary? typical = fit.HeldOutTypicalHarness.FirstOrDefault(t => t.Metric == h.Metric);
-                ErrorSummary? all = fit.Fitted.FirstOrDefault(t => t.Metric == h.Metric);
-                return (IReadOnlyList<string>)[h.Metric, Count(h.Figures), Pct(h.MedianApe), Pct(h.P90Ape), Pct(typical?.MedianApe), Pct(typical?.P90Ape), Pct(all?.MedianApe)];
+                ErrorSummary? held = fit.HeldOut.FirstOrDefault(t => t.Metric == all.Metric);
+                ErrorSummary? typical = fit.HeldOutTypicalHarness.FirstOrDefault(t => t.Metric == all.Metric);
+                return (IReadOnlyList<string>)[all.Metric, Count(all.Figures), Pct(held?.MedianApe), Pct(held?.P90Ape), Pct(typical?.MedianApe), Pct(typical?.P90Ape), Pct(all.MedianApe), Pct(all.P90Ape)];
             }));
         if (fit.WorstSource is { } worst)
         {

@@ -25,10 +25,9 @@ public static class OperatorNames
     public const string TpAllReduceShared = "all_reduce (tp, shared expert)";
     public const string MoeAllGather = "all_gather (moe input)";
     public const string MoeReduceScatter = "reduce_scatter (moe output)";
-    public const string MoeKernels = "MoE routing and permutation kernels";
-    public const string ExpertSetup = "expert GEMM setup (per expert touched)";
     public const string Embedding = "embedding";
     public const string LmHead = "lm_head";
     public const string PpSend = "send/recv (pp)";
-    public const string KernelLaunches = "kernel launches";
+    public const string LayerOverhead = "per-layer engine overhead";
+    public const string MoeLayerOverhead = "per-MoE-layer engine overhead (routing, permutation)";
 }

@@ -261,13 +261,13 @@ public sealed class DagBuilder
         var routers = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (Unit u in units)
         {
-            routers[u.Key] = Routing(p("router", u.Key), "router (gate, top-k)", layer, stage, u.Gpus, [_rows, _hidden], [_rows, _hidden], Time(ops, OperatorNames.Router) + Time(ops, OperatorNames.MoeKernels), Text($"top-{moe.ExpertsPerToken} of {moe.ExpertCount} experts per token"), [input[u.Key]]);
+            routers[u.Key] = Routing(p("router", u.Key), "router (gate, top-k)", layer, stage, u.Gpus, [_rows, _hidden], [_rows, _hidden], Time(ops, OperatorNames.Router), Text($"top-{moe.ExpertsPerToken} of {moe.ExpertCount} experts per token"), [input[u.Key]]);
         }
 
         // Expert units: the EP ranks of the stage (each GPU), or per TP group when collapsed.
         // Token-expert assignments an EP rank receives (every DP group's tokens reach the stage's MoE layer).
         long loadRows = Math.Max(1, (long)Math.Ceiling(TokensPerGroup * _s.DataParallel * moe.ExpertsPerToken / _s.ExpertParallel));
-        double expertTime = Time(ops, OperatorNames.RoutedExperts) + Time(ops, OperatorNames.ExpertSetup);
+        double expertTime = Time(ops, OperatorNames.RoutedExperts);
         int stageSize = stageGpus.Length;
         bool replicated = _s.DataParallel * _s.SequenceParallel == 1;
         var expertNodes = new List<(Unit Unit, string Id)>();

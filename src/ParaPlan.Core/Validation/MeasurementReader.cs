@@ -50,6 +50,7 @@ public static class MeasurementReader
                 NumRequests = Whole(map, "num_requests"),
                 Isl = Whole(map, "isl"),
                 Osl = Whole(map, "osl"),
+                OslMax = Whole(map, "osl_max"),
                 Scenario = map.String("scenario") ?? string.Empty,
                 Dataset = map.String("dataset") ?? string.Empty,
                 Notes = map.String("notes") ?? string.Empty,

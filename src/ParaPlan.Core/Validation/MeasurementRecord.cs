@@ -58,6 +58,9 @@ public sealed record MeasurementRecord
 
     public int? Osl { get; init; }
 
+    /// <summary>The cap on each request's output (<c>max_tokens</c>) when a dataset's lengths vary: outputs stop there.</summary>
+    public int? OslMax { get; init; }
+
     public string Scenario { get; init; } = string.Empty;
 
     public string Dataset { get; init; } = string.Empty;

@@ -104,6 +104,16 @@ public static class Validator
             case MeasurementMode.BatchOneLatency:
                 Add(Ttft, r.TtftMs, e.TtftMs, "prefill of one request");
                 break;
+            case MeasurementMode.Offline when r.NumRequests is { } batch:
+                {
+                    // N requests handed to the engine in-process (LLM.generate, trtllm-bench, benchmark_throughput):
+                    // the burst run through the scheduler with no front end, its tail of long requests included.
+                    BurstOutcome run = SimulateBurst(mapped, e, profile with { RequestOverheadMs = 0 }, FrontEndLane.None);
+                    string lengths = VariedLengths(r) ? "exponential output lengths" : "fixed lengths";
+                    Add(OutputThroughput, r.OutputTokensPerSecondPerGpu, OutputPerGpu(run, mapped), $"{batch} requests given to the engine at once, simulated step by step without a front end ({lengths}): output tokens / time");
+                    break;
+                }
+
             case MeasurementMode.StaticBatch:
             case MeasurementMode.Offline:
                 Add(OutputThroughput, r.OutputTokensPerSecondPerGpu, e.OutputTokensPerSPerGpu, "output tokens/s per GPU of the cycle");
@@ -116,7 +126,7 @@ public static class Validator
                 {
                     BurstOutcome burst = SimulateBurst(mapped, e, profile, lane);
                     string lengths = VariedLengths(r) ? "exponential output lengths" : "fixed lengths";
-                    Add(OutputThroughput, r.OutputTokensPerSecondPerGpu, OutputPerGpu(burst, mapped.Strategy), $"burst simulated step by step ({lengths}): output tokens / time until the last finishes");
+                    Add(OutputThroughput, r.OutputTokensPerSecondPerGpu, OutputPerGpu(burst, mapped), $"burst simulated step by step ({lengths}): output tokens / time until the last finishes");
                     Add(Ttft, r.TtftMs, burst.MeanTtftMs, "burst simulated step by step: mean time to each request's first token");
                     Add(Tpot, r.TpotMs, burst.MeanTpotMs, "burst simulated step by step: mean over requests of (last - first token) / (output - 1)");
                     break;
@@ -129,7 +139,7 @@ public static class Validator
                     // steady state of a measurement window.
                     BurstOutcome loop = SimulateBurst(mapped, e, profile, lane);
                     string how = r.NumRequests is { } sentAll ? $"{sentAll} requests from an empty engine" : "steady state";
-                    Add(OutputThroughput, r.OutputTokensPerSecondPerGpu, OutputPerGpu(loop, mapped.Strategy), $"closed loop simulated step by step ({how}): output tokens / time");
+                    Add(OutputThroughput, r.OutputTokensPerSecondPerGpu, OutputPerGpu(loop, mapped), $"closed loop simulated step by step ({how}): output tokens / time");
                     if (r.TtftStat?.Contains("queueing", StringComparison.Ordinal) != true && !r.Notes.Contains("dominated by queueing", StringComparison.Ordinal))
                     {
                         Add(Ttft, r.TtftMs, loop.MeanTtftMs, $"closed loop simulated step by step ({how}): mean time to first token, queueing for prefill included");
@@ -163,30 +173,35 @@ public static class Validator
         int clients = scenario.Workload.Concurrency.Sequences ?? 1;
         bool closedLoop = mapped.Mode == MeasurementMode.ClosedLoop;
         bool steady = closedLoop && mapped.Record.NumRequests is null;
-        // A burst sends every request at once; a closed loop N prompts (or, for a window of a long run, enough
-        // requests after the clients' first ones to pass through every client several times).
-        int total = closedLoop ? mapped.Record.NumRequests ?? Math.Max(clients * 5, 100) : clients;
-        int requests = (int)Math.Ceiling((double)total / groups);
-        int clientsPerGroup = (int)Math.Ceiling((double)clients / groups);
+        // A burst sends every request at once (an offline batch hands them to the engine at once); a closed loop N
+        // prompts (or, for a window of a long run, enough requests after the clients' first ones to pass through
+        // every client several times).
+        int total = closedLoop ? mapped.Record.NumRequests ?? Math.Max(clients * 5, 100)
+            : mapped.Mode == MeasurementMode.Offline ? mapped.Record.NumRequests ?? clients
+            : clients;
+        int active = ActiveGroups(mapped);
+        int requests = (int)Math.Ceiling((double)total / active);
+        int clientsPerGroup = (int)Math.Ceiling((double)clients / active);
+        int sharing = Math.Min(strategy.DataParallel, active); // DP groups of one instance whose tokens share its front end
         int prompt = (int)Math.Round(scenario.Workload.InputTokens.Mean);
         int output = scenario.Workload.OutputTokens;
         double kvTokens = (double)e.ConcurrencyLimitByMemory / groups * scenario.Workload.MaxContextTokens;
         var input = new BurstInput(
             prompt,
-            BurstSimulation.OutputLengths(requests, output, VariedLengths(mapped.Record)),
+            BurstSimulation.OutputLengths(requests, output, VariedLengths(mapped.Record), mapped.Record.OslMax),
             mapped.RunningCap ?? profile.MaxRunningSequences,
             kvTokens,
             profile.MaxBatchedTokens,
             profile.PrefillFirst,
             profile.StepOverheadMs,
             profile.RequestOverheadMs,
-            lane.RequestMs * strategy.DataParallel,
+            lane.RequestMs * sharing,
             e.DecodeStepAt!,
             e.PrefillStepAt!)
         {
             Clients = closedLoop ? clientsPerGroup : int.MaxValue,
             SteadyState = steady,
-            DeliveryMsPerToken = lane.TokenUs / 1000 * strategy.DataParallel,
+            DeliveryMsPerToken = lane.TokenUs / 1000 * sharing,
             KvReserveInitial = profile.KvReserveInitial,
             KvReserveFloor = profile.KvReserveFloor,
             KvReserveDecaySteps = profile.KvReserveDecaySteps,
@@ -194,9 +209,21 @@ public static class Validator
         return BurstSimulation.Run(input);
     }
 
-    /// <summary>Output tokens/s per GPU of a simulated run of one DP group, every group running the same.</summary>
-    private static double OutputPerGpu(BurstOutcome run, ParallelStrategy strategy) =>
-        run.OutputTokens * (double)strategy.DataParallel / (run.MakespanMs / 1000) / strategy.GpusPerInstance;
+    /// <summary>
+    /// Output tokens/s per GPU of a simulated run of one DP group, every busy group running the same: a closed loop
+    /// with fewer clients than DP groups (or a burst with fewer requests) keeps only that many groups busy.
+    /// </summary>
+    private static double OutputPerGpu(BurstOutcome run, MappedRecord mapped) =>
+        run.OutputTokens * (double)ActiveGroups(mapped) / (run.MakespanMs / 1000) / mapped.Strategy.GpuCount;
+
+    /// <summary>The DP groups (of every replica) that have requests: all of them, or one per client or request when there are fewer.</summary>
+    private static int ActiveGroups(MappedRecord mapped)
+    {
+        int groups = mapped.Strategy.Replicas * mapped.Strategy.DataParallel;
+        int clients = mapped.Scenario.Workload.Concurrency.Sequences ?? groups;
+        int requests = mapped.Mode == MeasurementMode.Offline ? mapped.Record.NumRequests ?? clients : clients;
+        return Math.Max(1, Math.Min(groups, mapped.Mode == MeasurementMode.ClosedLoop ? clients : requests));
+    }
 
     private static bool VariedLengths(MeasurementRecord record) =>
         record.Dataset.Contains("ShareGPT", StringComparison.OrdinalIgnoreCase);

@@ -18,6 +18,19 @@ public static class Collectives
     public static double RingAllGather(int n, double bytes, double bandwidth, double latency) =>
         n <= 1 ? 0 : ((double)(n - 1) / n * bytes / bandwidth) + (Steps(n) * latency);
 
+    /// <summary>
+    /// All-reduce of a group spanning <paramref name="nodes"/> nodes with <paramref name="perNode"/> of its ranks in
+    /// each: reduce-scatter inside the node, all-reduce of each rank's 1/perNode share across the nodes (every rank
+    /// over its own NIC, in parallel), all-gather inside the node — the hierarchical scheme NCCL's multi-rail rings
+    /// and trees amount to (Thakur et al. 2005; NCCL's per-NIC channels).
+    /// </summary>
+    public static double HierarchicalAllReduce(int perNode, int nodes, double bytes, double intraBandwidth, double intraLatency, double interBandwidth, double interLatency) =>
+        (2 * RingAllGather(perNode, bytes, intraBandwidth, intraLatency)) + RingAllReduce(nodes, bytes / Math.Max(1, perNode), interBandwidth, interLatency);
+
+    /// <summary>All-gather (or reduce-scatter) of a full <paramref name="bytes"/> buffer over nodes: across the nodes per NIC, then inside the node.</summary>
+    public static double HierarchicalAllGather(int perNode, int nodes, double bytes, double intraBandwidth, double intraLatency, double interBandwidth, double interLatency) =>
+        RingAllGather(perNode, bytes, intraBandwidth, intraLatency) + RingAllGather(nodes, bytes / Math.Max(1, perNode), interBandwidth, interLatency);
+
     /// <summary>ceil(log2 n): the rounds of a tree or recursive-doubling collective.</summary>
     public static int Steps(int n) => n <= 1 ? 0 : (int)Math.Ceiling(Math.Log2(n));
 

@@ -28,6 +28,10 @@ internal sealed class StagePhysics
     private readonly double _dispatchBytes;
     private readonly double _hbm;
     private readonly double _skew;
+    private readonly double _launch;
+    private readonly double _collectiveOverhead;
+    private readonly double _interNodeCollective;
+    private readonly bool _quantisedActivations;
 
     public StagePhysics(Scenario scenario, ParallelStrategy strategy, EfficiencyProfile profile, double routingSkew, ModelShard shard, StageLayout layout, WeightFormats formats)
     {
@@ -50,9 +54,16 @@ internal sealed class StagePhysics
         GemmFormat = ComputeFormat(weights);
         GemmRunsIn = _gpu.ComputeFormatFor(GemmFormat);
         PeakGemm = _gpu.PeakTflopsFor(GemmFormat) * 1e12;
-        GemmEfficiency = GemmRunsIn.BytesPerElement() < 2.0
-            ? profile.GemmComputeEfficiency * profile.LowPrecisionGemmRatio
-            : profile.GemmComputeEfficiency;
+        GemmEfficiency = GemmRunsIn.BytesPerElement() switch
+        {
+            < 1.0 => profile.Gemm4BitComputeEfficiency,
+            < 2.0 => profile.Gemm8BitComputeEfficiency,
+            _ => profile.GemmComputeEfficiency,
+        };
+        _launch = profile.KernelLaunchUs / 1e6;
+        _collectiveOverhead = profile.CollectiveOverheadUs / 1e6;
+        _interNodeCollective = profile.InterNodeCollectiveUs / 1e6;
+        _quantisedActivations = GemmRunsIn.BytesPerElement() < 2.0;
         PeakAttention = _gpu.PeakTflopsFor(NumericFormat.Bf16) * 1e12;
         _hbm = _gpu.MemoryBandwidthTbps * 1e12;
     }
@@ -77,8 +88,16 @@ internal sealed class StagePhysics
     /// returns the slowest stage's ledger, the sum of stage times and the memory-only times. Stages of one class are
     /// costed once; <paramref name="capture"/>, when given, receives every stage's ledger in order.
     /// </summary>
+    /// <param name="tokensPerGroup">Tokens each DP group processes in the step.</param>
+    /// <param name="attentionFlops">Attention FLOPs per layer on one GPU.</param>
+    /// <param name="attentionBytes">Attention bytes per layer on one GPU (the KV cache read in decode).</param>
+    /// <param name="attentionSpan">Keys each query attends to on average (prefill: the prompt length the attention kernel's efficiency follows).</param>
+    /// <param name="prefill">True for a prefill chunk, false for a decode step.</param>
+    /// <param name="sequencesFinishing">Sequences whose last prompt token is in the step (prefill: rows of the LM head).</param>
+    /// <param name="keep">Keep the operator breakdown.</param>
+    /// <param name="capture">Receives every stage's ledger, when given.</param>
     public (OperatorLedger Slowest, double Sum, double MemorySum, double MemorySlowest) Stages(
-        double tokensPerGroup, double attentionFlops, double attentionBytes, bool prefill, double sequencesFinishing, bool keep, List<OperatorLedger>? capture)
+        double tokensPerGroup, double attentionFlops, double attentionBytes, double attentionSpan, bool prefill, double sequencesFinishing, bool keep, List<OperatorLedger>? capture)
     {
         OperatorLedger? slowest = null;
         double sum = 0, memorySum = 0, memorySlowest = 0;
@@ -95,7 +114,7 @@ internal sealed class StagePhysics
             else
             {
                 ledger = new OperatorLedger(keep, _layout.Layers[s]);
-                StageTime(ledger, s, tokensPerGroup, attentionFlops, attentionBytes, prefill, sequencesFinishing);
+                StageTime(ledger, s, tokensPerGroup, attentionFlops, attentionBytes, attentionSpan, prefill, sequencesFinishing);
                 byClass[cls] = ledger;
             }
 
@@ -130,7 +149,7 @@ internal sealed class StagePhysics
     /// <summary>
     /// The time of one stage for a step in which each DP group processes <paramref name="tokensPerGroup"/> tokens.
     /// </summary>
-    private void StageTime(OperatorLedger ledger, int stage, double tokensPerGroup, double attentionFlops, double attentionBytes, bool prefill, double sequencesFinishing)
+    private void StageTime(OperatorLedger ledger, int stage, double tokensPerGroup, double attentionFlops, double attentionBytes, double attentionSpan, bool prefill, double sequencesFinishing)
     {
         int layers = _layout.Layers[stage];
         int moeLayers = _layout.MoeLayers[stage];
@@ -140,12 +159,12 @@ internal sealed class StagePhysics
         double stageTokens = tokensPerGroup * _dp; // tokens entering the stage's MoE layers
 
         // Attention block, every layer.
-        Gemm(ledger, OperatorNames.QkvProjection, layers, rows, _shard.QkvParameters, rows * (h + _shard.QkvOutputWidth) * ActivationBytes, _formats.Attention);
-        Roofline(ledger, prefill ? OperatorNames.AttentionPrefill : OperatorNames.AttentionDecode, "compute", layers, attentionFlops, attentionBytes, PeakAttention, _profile.AttentionComputeEfficiency);
-        Gemm(ledger, OperatorNames.OutputProjection, layers, rows, _shard.OutputParameters, rows * (h + _shard.AttentionOutputWidth) * ActivationBytes, _formats.Attention);
-        Memory(ledger, OperatorNames.Norms, layers, rows * h * ActivationBytes * 8);
-        (double tpBw, double tpLat) = Link(_tp, 1);
-        Comm(ledger, OperatorNames.TpAllReduceAttention, layers, Collectives.RingAllReduce(_tp, rows * h * ActivationBytes, tpBw, tpLat), rows * h * ActivationBytes);
+        AttentionSpec attention = _model.Attention;
+        Gemm(ledger, OperatorNames.QkvProjection, layers, rows, _shard.QkvParameters, rows * (h + _shard.QkvOutputWidth) * ActivationBytes, _formats.Attention, KernelCounts.QkvProjection(attention), Depth(h));
+        Attention(ledger, prefill, layers, attentionFlops, attentionBytes, attentionSpan, KernelCounts.Attention(attention));
+        Gemm(ledger, OperatorNames.OutputProjection, layers, rows, _shard.OutputParameters, rows * (h + _shard.AttentionOutputWidth) * ActivationBytes, _formats.Attention, KernelCounts.OutputProjection(attention), Depth(_shard.AttentionOutputWidth));
+        Memory(ledger, OperatorNames.Norms, layers, rows * h * ActivationBytes * 8, KernelCounts.Norms);
+        Comm(ledger, OperatorNames.TpAllReduceAttention, layers, AllReduce(_tp, 1, rows * h * ActivationBytes), rows * h * ActivationBytes);
         if (_sp > 1)
         {
             (double spBw, double spLat) = Link(_sp, _tp);
@@ -159,14 +178,14 @@ internal sealed class StagePhysics
         // Dense FFN layers.
         if (denseLayers > 0)
         {
-            Gemm(ledger, OperatorNames.DenseFfn, denseLayers, rows, _shard.DenseFfnParameters, rows * (h + (3 * _shard.DenseFfnWidth)) * ActivationBytes, _formats.Dense);
-            Comm(ledger, OperatorNames.TpAllReduceFfn, denseLayers, Collectives.RingAllReduce(_tp, rows * h * ActivationBytes, tpBw, tpLat), rows * h * ActivationBytes);
+            Gemm(ledger, OperatorNames.DenseFfn, denseLayers, rows, _shard.DenseFfnParameters, rows * (h + (3 * _shard.DenseFfnWidth)) * ActivationBytes, _formats.Dense, KernelCounts.GatedFfn, GatedDepth(h, _shard.DenseFfnWidth));
+            Comm(ledger, OperatorNames.TpAllReduceFfn, denseLayers, AllReduce(_tp, 1, rows * h * ActivationBytes), rows * h * ActivationBytes);
         }
 
         // MoE layers.
         if (moeLayers > 0 && _model.Moe is { } moe)
         {
-            Gemm(ledger, OperatorNames.Router, moeLayers, rows, _shard.RouterParameters, 0, _formats.Edge);
+            Gemm(ledger, OperatorNames.Router, moeLayers, rows, _shard.RouterParameters, 0, _formats.Edge, KernelCounts.Router, Depth(h));
             double meanLoad = stageTokens * moe.ExpertsPerToken / _ep;  // token-expert assignments per EP rank
             double imbalance = Imbalance(stageTokens);
             double load = meanLoad * imbalance;
@@ -175,27 +194,27 @@ internal sealed class StagePhysics
             double expertFlops = 2.0 * load * _shard.ExpertParameters;
             double expertBytes = (expertsTouched * _shard.ExpertParameters * _formats.Experts) + (load * (h + (3 * _shard.ExpertWidth)) * ActivationBytes);
             double rowsPerExpert = load / Math.Max(expertsTouched, 1e-9);
-            RooflineGemm(ledger, OperatorNames.RoutedExperts, moeLayers, expertFlops, expertBytes, rowsPerExpert, _profile.MoeGemmComputeEfficiency, _profile.MoeMemoryBandwidthEfficiency, _profile.MoeGemmHalfEfficiencyTokens);
+            double fixedSeconds = (_profile.MoeKernelUs + (expertsTouched * _profile.ExpertOverheadUs)) / 1e6;
+            RooflineGemm(ledger, OperatorNames.RoutedExperts, moeLayers, expertFlops, expertBytes, rowsPerExpert, fixedSeconds, _profile.MoeGemmComputeEfficiency * GatedDepth(h, _shard.ExpertWidth), _profile.MoeMemoryBandwidthEfficiency, _profile.MoeGemmHalfEfficiencyTokens);
             if (_shard.SharedParameters > 0)
             {
-                Gemm(ledger, OperatorNames.SharedExperts, moeLayers, rows, _shard.SharedParameters, rows * (h + (3 * _shard.SharedWidth)) * ActivationBytes, _formats.Dense);
+                Gemm(ledger, OperatorNames.SharedExperts, moeLayers, rows, _shard.SharedParameters, rows * (h + (3 * _shard.SharedWidth)) * ActivationBytes, _formats.Dense, KernelCounts.GatedFfn, GatedDepth(h, _shard.SharedWidth));
             }
 
             MoeCommunication(ledger, moeLayers, rows, stageTokens, moe);
-            ledger.Add(OperatorNames.MoeKernels, "overhead", moeLayers, _profile.MoeLayerOverheadUs / 1e6, 0, 0, "overhead", 0);
-            ledger.Add(OperatorNames.ExpertSetup, "overhead", moeLayers, expertsTouched * _profile.ExpertOverheadUs / 1e6, 0, 0, "overhead", 0);
+            ledger.Add(OperatorNames.MoeLayerOverhead, "overhead", moeLayers, _profile.MoeLayerOverheadUs / 1e6, 0, 0, "overhead", 0);
         }
 
         // Pipeline edges: embedding on the first stage, LM head on the last, hand-off between stages.
         if (stage == 0)
         {
-            Memory(ledger, OperatorNames.Embedding, 1, rows * h * _formats.Edge);
+            Memory(ledger, OperatorNames.Embedding, 1, rows * h * _formats.Edge, KernelCounts.Single);
         }
 
         if (stage == _layout.Stages - 1)
         {
             double headRows = prefill ? Math.Max(sequencesFinishing / _sp, 1.0 / _sp) : rows;
-            Gemm(ledger, OperatorNames.LmHead, 1, headRows, _shard.EmbeddingParameters, headRows * _shard.VocabularyPerGpu * 4, _formats.Edge);
+            Gemm(ledger, OperatorNames.LmHead, 1, headRows, _shard.EmbeddingParameters, headRows * _shard.VocabularyPerGpu * 4, _formats.Edge, KernelCounts.Single, Depth(h));
         }
         else
         {
@@ -203,20 +222,18 @@ internal sealed class StagePhysics
             Comm(ledger, OperatorNames.PpSend, 1, Collectives.SendReceive(rows * h * ActivationBytes, ppBw, ppLat), rows * h * ActivationBytes);
         }
 
-        double launch = _profile.LayerOverheadUs / 1e6;
-        ledger.Add(OperatorNames.KernelLaunches, "overhead", layers, launch, 0, 0, "overhead", 0);
+        ledger.Add(OperatorNames.LayerOverhead, "overhead", layers, _profile.LayerOverheadUs / 1e6, 0, 0, "overhead", 0);
     }
 
     private void MoeCommunication(OperatorLedger ledger, int moeLayers, double rows, double stageTokens, MixtureOfExperts moe)
     {
         int h = _model.HiddenSize;
-        (double bw, double lat) = Link(_stageGpus, 1);
         if (_dp * _sp == 1)
         {
             // Tokens are replicated across the stage after the attention all-reduce: each rank computes its experts'
             // share and the outputs are summed (vLLM/TRT-LLM TP-MoE and EP without attention-DP).
             double bytes = rows * h * ActivationBytes;
-            Comm(ledger, OperatorNames.MoeAllReduce, moeLayers, Collectives.RingAllReduce(_stageGpus, bytes, bw, lat), bytes);
+            Comm(ledger, OperatorNames.MoeAllReduce, moeLayers, AllReduce(_stageGpus, 1, bytes), bytes);
         }
         else if (_ep > 1)
         {
@@ -228,20 +245,19 @@ internal sealed class StagePhysics
             Comm(ledger, OperatorNames.Combine, moeLayers, AllToAllSeconds(_stageGpus, combine), combine);
             if (_tp > 1 && _shard.SharedParameters > 0)
             {
-                (double tpBw, double tpLat) = Link(_tp, 1);
-                Comm(ledger, OperatorNames.TpAllReduceShared, moeLayers, Collectives.RingAllReduce(_tp, rows * h * ActivationBytes, tpBw, tpLat), rows * h * ActivationBytes);
+                Comm(ledger, OperatorNames.TpAllReduceShared, moeLayers, AllReduce(_tp, 1, rows * h * ActivationBytes), rows * h * ActivationBytes);
             }
         }
         else
         {
             // Attention-DP with tensor-parallel experts: gather every group's tokens, reduce-scatter the outputs.
             double bytes = stageTokens * h * ActivationBytes;
-            Comm(ledger, OperatorNames.MoeAllGather, moeLayers, Collectives.RingAllGather(_stageGpus, bytes, bw, lat), bytes);
-            Comm(ledger, OperatorNames.MoeReduceScatter, moeLayers, Collectives.RingAllGather(_stageGpus, bytes, bw, lat), bytes);
+            Comm(ledger, OperatorNames.MoeAllGather, moeLayers, AllGather(_stageGpus, 1, bytes), bytes);
+            Comm(ledger, OperatorNames.MoeReduceScatter, moeLayers, AllGather(_stageGpus, 1, bytes), bytes);
         }
     }
 
-    private void Gemm(OperatorLedger ledger, string name, int count, double rows, double parameters, double activationBytes, double weightBytes)
+    private void Gemm(OperatorLedger ledger, string name, int count, double rows, double parameters, double activationBytes, double weightBytes, int kernels, double depth)
     {
         if (parameters <= 0 || count <= 0)
         {
@@ -250,39 +266,107 @@ internal sealed class StagePhysics
 
         double flops = 2.0 * rows * parameters;
         double bytes = (parameters * weightBytes) + activationBytes;
-        RooflineGemm(ledger, name, count, flops, bytes, rows);
+        int quantise = weightBytes < 2.0 && _quantisedActivations ? KernelCounts.ActivationQuantisation : 0;
+        RooflineGemm(ledger, name, count, flops, bytes, rows, (kernels + quantise) * _launch, GemmEfficiency * depth);
     }
 
-    /// <summary>time = max(flops / (peak x eff x M / (M + M0)), bytes / (HBM x eff)).</summary>
-    private void RooflineGemm(OperatorLedger ledger, string name, int count, double flops, double bytes, double rows, double? efficiency = null, double? bandwidthEfficiency = null, double? halfEfficiencyTokens = null)
+    private double Depth(double k) => OperatorTime.Depth(k, _profile.GemmHalfEfficiencyDepth);
+
+    private double GatedDepth(double hidden, double width) => OperatorTime.GatedDepth(hidden, width, _profile.GemmHalfEfficiencyDepth);
+
+    /// <summary>time = fixed + max(flops / (peak x eff x M / (M + M0)), bytes / (HBM x eff)) (<see cref="OperatorTime.Gemm"/>).</summary>
+    private void RooflineGemm(OperatorLedger ledger, string name, int count, double flops, double bytes, double rows, double fixedSeconds, double? efficiency = null, double? bandwidthEfficiency = null, double? halfEfficiencyTokens = null)
     {
-        double shape = rows / (rows + (halfEfficiencyTokens ?? _profile.GemmHalfEfficiencyTokens));
-        double compute = flops / (PeakGemm * (efficiency ?? GemmEfficiency) * Math.Max(shape, 1e-6));
-        double memory = bytes / (_hbm * (bandwidthEfficiency ?? _profile.MemoryBandwidthEfficiency));
-        ledger.Add(name, "compute", count, Math.Max(compute, memory), flops, bytes, compute >= memory ? "compute" : "memory", memory);
+        double eff = efficiency ?? GemmEfficiency;
+        double half = halfEfficiencyTokens ?? _profile.GemmHalfEfficiencyTokens;
+        double bw = bandwidthEfficiency ?? _profile.MemoryBandwidthEfficiency;
+        double seconds = OperatorTime.Gemm(flops, bytes, rows, PeakGemm, eff, half, _hbm, bw, fixedSeconds);
+        bool computeBound = OperatorTime.GemmIsComputeBound(flops, bytes, rows, PeakGemm, eff, half, _hbm, bw);
+        ledger.Add(name, "compute", count, seconds, flops, bytes, computeBound ? "compute" : "memory", bytes / (_hbm * bw));
     }
 
-    private void Roofline(OperatorLedger ledger, string name, string kind, int count, double flops, double bytes, double peak, double efficiency)
+    /// <summary>
+    /// Attention: prefill at the 16-bit peak x efficiency x span / (span + half-efficiency span), decode as a read of
+    /// the KV cache at its own bandwidth fraction (<see cref="OperatorTime"/>); plus the fixed time of its kernels
+    /// (rope, cache write, attention).
+    /// </summary>
+    private void Attention(OperatorLedger ledger, bool prefill, int count, double flops, double bytes, double span, int kernels)
     {
-        double compute = flops / (peak * efficiency);
-        double memory = bytes / (_hbm * _profile.MemoryBandwidthEfficiency);
-        ledger.Add(name, kind, count, Math.Max(compute, memory), flops, bytes, compute >= memory ? "compute" : "memory", memory);
+        double fixedSeconds = kernels * _launch;
+        double bw = prefill ? _profile.MemoryBandwidthEfficiency : _profile.AttentionKvBandwidthEfficiency;
+        double seconds = prefill
+            ? OperatorTime.PrefillAttention(flops, bytes, span, PeakAttention, _profile.AttentionComputeEfficiency, _profile.AttentionHalfEfficiencyTokens, _hbm, bw, fixedSeconds)
+            : OperatorTime.DecodeAttention(flops, bytes, PeakAttention, _profile.AttentionComputeEfficiency, _hbm, bw, fixedSeconds);
+        double memory = bytes / (_hbm * bw);
+        string name = prefill ? OperatorNames.AttentionPrefill : OperatorNames.AttentionDecode;
+        ledger.Add(name, "compute", count, seconds, flops, bytes, seconds - fixedSeconds > memory * 1.0000001 ? "compute" : "memory", memory);
     }
 
-    private void Memory(OperatorLedger ledger, string name, int count, double bytes)
+    private void Memory(OperatorLedger ledger, string name, int count, double bytes, int kernels)
     {
         double seconds = bytes / (_hbm * _profile.MemoryBandwidthEfficiency);
-        ledger.Add(name, "compute", count, seconds, 0, bytes, "memory", seconds);
+        ledger.Add(name, "compute", count, (kernels * _launch) + seconds, 0, bytes, "memory", seconds);
     }
 
-    private static void Comm(OperatorLedger ledger, string name, int count, double seconds, double bytes)
+    /// <summary>A collective: its formula's time (zero when the group is one GPU) plus the fixed time of one call.</summary>
+    private void Comm(OperatorLedger ledger, string name, int count, double seconds, double bytes)
     {
         if (seconds <= 0)
         {
             return;
         }
 
-        ledger.Add(name, "communication", count, seconds, 0, bytes, "communication", 0);
+        ledger.Add(name, "communication", count, _collectiveOverhead + seconds, 0, bytes, "communication", 0);
+    }
+
+    /// <summary>
+    /// All-reduce over <paramref name="ranks"/> ranks <paramref name="stride"/> apart: a ring over NVLink when the
+    /// group fits in a node, else hierarchical (inside each node, then across nodes over every rank's NIC).
+    /// </summary>
+    private double AllReduce(int ranks, int stride, double bytes)
+    {
+        if (ranks <= 1)
+        {
+            return 0;
+        }
+
+        if (!CrossesNodes(ranks, stride))
+        {
+            (double bw, double lat) = Link(ranks, stride);
+            return Collectives.RingAllReduce(ranks, bytes, bw, lat);
+        }
+
+        (int perNode, int nodes, double intraBw, double intraLat, double interBw, double interLat) = Span(ranks, stride);
+        return _interNodeCollective + Collectives.HierarchicalAllReduce(perNode, nodes, bytes, intraBw, intraLat, interBw, interLat);
+    }
+
+    /// <summary>All-gather (or reduce-scatter) of a full <paramref name="bytes"/> buffer, as <see cref="AllReduce"/> lays it out.</summary>
+    private double AllGather(int ranks, int stride, double bytes)
+    {
+        if (ranks <= 1)
+        {
+            return 0;
+        }
+
+        if (!CrossesNodes(ranks, stride))
+        {
+            (double bw, double lat) = Link(ranks, stride);
+            return Collectives.RingAllGather(ranks, bytes, bw, lat);
+        }
+
+        (int perNode, int nodes, double intraBw, double intraLat, double interBw, double interLat) = Span(ranks, stride);
+        return _interNodeCollective + Collectives.HierarchicalAllGather(perNode, nodes, bytes, intraBw, intraLat, interBw, interLat);
+    }
+
+    /// <summary>How a group spanning nodes splits: its ranks per node, its nodes, and the two links' effective bandwidth and latency.</summary>
+    private (int PerNode, int Nodes, double IntraBw, double IntraLat, double InterBw, double InterLat) Span(int ranks, int stride)
+    {
+        int gpusPerNode = _scenario.Hardware.GpusPerNode;
+        int perNode = Math.Max(1, Math.Min(ranks, gpusPerNode / Math.Max(1, stride)));
+        int nodes = (int)Math.Ceiling((double)ranks / perNode);
+        return (perNode, nodes,
+            _gpu.IntraNode.BandwidthGbps * 1e9 * _profile.IntraNodeLinkEfficiency, _gpu.IntraNode.LatencyUs / 1e6,
+            _gpu.InterNode.BandwidthGbps * 1e9 * _profile.InterNodeLinkEfficiency, _gpu.InterNode.LatencyUs / 1e6);
     }
 
     /// <summary>
@@ -312,7 +396,7 @@ internal sealed class StagePhysics
         double interBw = _gpu.InterNode.BandwidthGbps * 1e9 * _profile.InterNodeLinkEfficiency;
         double local = (perNode - 1.0) / ranks * bytesPerRank;
         double remote = (ranks - perNode) / (double)ranks * bytesPerRank;
-        return Math.Max(local / intraBw, remote / interBw) + (2 * _gpu.InterNode.LatencyUs / 1e6);
+        return _interNodeCollective + Math.Max(local / intraBw, remote / interBw) + (2 * _gpu.InterNode.LatencyUs / 1e6);
     }
 
     private static NumericFormat ComputeFormat(NumericFormat weights) => weights switch

@@ -20,29 +20,63 @@ public sealed class EfficiencyCatalog : IProfileSource
 
     private static readonly string[] ValueKeys =
     [
-        "gemm_compute_efficiency", "gemm_half_efficiency_tokens", "moe_gemm_compute_efficiency", "moe_gemm_half_efficiency_tokens", "attention_compute_efficiency",
-        "memory_bandwidth_efficiency", "moe_memory_bandwidth_efficiency", "intra_node_link_efficiency", "inter_node_link_efficiency", "step_overhead_ms",
-        "layer_overhead_us", "moe_layer_overhead_us", "sequence_overhead_us", "request_overhead_ms", "expert_overhead_us", "max_batched_tokens", "max_running_sequences", "runtime_reserve_gb",
-        "prefill_first", "api_server_request_ms", "api_server_token_us", "low_precision_gemm_ratio", "kv_reserve_initial", "kv_reserve_floor",
-        "kv_reserve_decay_steps",
+        "gemm_compute_efficiency", "gemm_8bit_compute_efficiency", "gemm_4bit_compute_efficiency", "gemm_half_efficiency_tokens",
+        "gemm_half_efficiency_depth", "memory_bandwidth_efficiency", "kernel_launch_us", "moe_gemm_compute_efficiency", "moe_gemm_half_efficiency_tokens",
+        "moe_memory_bandwidth_efficiency", "moe_kernel_us", "expert_overhead_us", "attention_compute_efficiency",
+        "attention_half_efficiency_tokens", "attention_kv_bandwidth_efficiency", "intra_node_link_efficiency", "inter_node_link_efficiency",
+        "collective_overhead_us", "inter_node_collective_us", "step_overhead_ms", "layer_overhead_us", "moe_layer_overhead_us", "sequence_overhead_us", "request_overhead_ms",
+        "max_batched_tokens", "max_running_sequences", "runtime_reserve_gb", "prefill_first", "api_server_request_ms", "api_server_token_us",
+        "kv_reserve_initial", "kv_reserve_floor", "kv_reserve_decay_steps",
     ];
 
-    /// <summary>Values that may be 0 besides the overheads: switches and KV reservations.</summary>
+    /// <summary>Values that may be 0 besides the overheads: switches, half-efficiency points and KV reservations.</summary>
     private static readonly HashSet<string> ZeroAllowedKeys = new(StringComparer.Ordinal)
     {
-        "prefill_first", "kv_reserve_initial", "kv_reserve_floor", "kv_reserve_decay_steps",
+        "prefill_first", "kv_reserve_initial", "kv_reserve_floor", "kv_reserve_decay_steps", "gemm_half_efficiency_tokens", "gemm_half_efficiency_depth",
+        "moe_gemm_half_efficiency_tokens", "attention_half_efficiency_tokens", "kernel_launch_us", "moe_kernel_us", "inter_node_collective_us",
     };
 
     private readonly List<Entry> _entries;
+    private readonly IReadOnlyList<(string Name, List<Entry> Entries)> _overlays;
 
-    private EfficiencyCatalog(List<Entry> entries) => _entries = entries;
+    private EfficiencyCatalog(List<Entry> entries, IReadOnlyList<(string Name, List<Entry> Entries)>? overlays = null)
+    {
+        _entries = entries;
+        _overlays = overlays ?? [];
+    }
 
     public static EfficiencyCatalog BuiltIn => Lazy.Value;
 
     /// <summary>Reads a profiles file (the built-in one, or another for tests and fitting).</summary>
     public static EfficiencyCatalog Parse(string text, string file)
     {
-        var root = new MapReader(DocumentLoader.Parse(text, file), file);
+        List<Entry> entries = ReadEntries(text, file, out MapReader root);
+        if (!entries.Any(e => e.Engine == "generic" && e.Gpu == "*"))
+        {
+            throw root.Fail("profiles", "a generic/* profile with every value is required.");
+        }
+
+        EfficiencyCatalog catalog = new(entries);
+        _ = catalog.Resolve(EngineKind.Generic, "*", new GpuEfficiency(null, null)); // every key present
+        return catalog;
+    }
+
+    /// <summary>
+    /// This catalog with a user's profiles file laid over it (<c>--profiles FILE</c>, e.g. what <c>paraplan
+    /// calibrate</c> wrote): its entries, in the same order of levels, replace the values they give, and every other
+    /// value stays the built-in one. The file need not give every value.
+    /// </summary>
+    public EfficiencyCatalog WithOverlay(string text, string file)
+    {
+        List<Entry> entries = ReadEntries(text, file, out _);
+        EfficiencyCatalog layered = new(_entries, [.. _overlays, (Path.GetFileName(file), entries)]);
+        _ = layered.Resolve(EngineKind.Generic, "*", new GpuEfficiency(null, null)); // fractions still fractions
+        return layered;
+    }
+
+    private static List<Entry> ReadEntries(string text, string file, out MapReader root)
+    {
+        root = new MapReader(DocumentLoader.Parse(text, file), file);
         var entries = new List<Entry>();
         if (root.Get("profiles") is not ListNode list)
         {
@@ -52,7 +86,7 @@ public sealed class EfficiencyCatalog : IProfileSource
         foreach (InputNode node in list.Items)
         {
             var entry = new MapReader(node, file);
-            entry.RejectUnknownKeys(["engine", "gpu", "fitted", "values", "sources", "notes"], "an efficiency profile");
+            entry.RejectUnknownKeys(["engine", "gpu", "fitted", "origin", "values", "sources", "notes"], "an efficiency profile");
             bool fitted = entry.Bool("fitted") ?? false;
             string engine = entry.RequiredString("engine").Trim().ToLowerInvariant();
             string gpu = entry.RequiredString("gpu").Trim().ToLowerInvariant();
@@ -89,17 +123,10 @@ public sealed class EfficiencyCatalog : IProfileSource
                 }
             }
 
-            entries.Add(new Entry(engine, gpu, fitted, values, sources));
+            entries.Add(new Entry(engine, gpu, fitted, values, sources, entry.String("origin") ?? string.Empty));
         }
 
-        if (!entries.Any(e => e.Engine == "generic" && e.Gpu == "*"))
-        {
-            throw root.Fail("profiles", "a generic/* profile with every value is required.");
-        }
-
-        EfficiencyCatalog catalog = new(entries);
-        _ = catalog.Resolve(EngineKind.Generic, "*", new GpuEfficiency(null, null)); // every key present
-        return catalog;
+        return entries;
     }
 
     /// <summary>The profile for an engine on a GPU, with the GPU's own stated efficiency applied.</summary>
@@ -132,39 +159,44 @@ public sealed class EfficiencyCatalog : IProfileSource
         string arch = ArchitectureKey(architecture) ?? "*";
         var order = new[] { ("generic", "*"), ("generic", arch), ("generic", gpu), (engineName, "*"), (engineName, arch), (engineName, gpu) }.Distinct().ToList();
         var layers = order.Select(key => (key, fitted: false))
-            .Concat(includeFitted ? order.Select(key => (key, fitted: true)) : []);
-        foreach (((string e, string g), bool fitted) in layers)
+            .Concat(includeFitted ? order.Select(key => (key, fitted: true)) : []).ToList();
+        foreach ((string name, List<Entry> entries) in _overlays.Prepend((string.Empty, _entries)))
         {
-            Entry? entry = _entries.FirstOrDefault(x => x.Engine == e && x.Gpu == g && x.Fitted == fitted);
-            if (entry is null)
+            foreach (((string e, string g), bool fitted) in layers)
             {
-                continue;
-            }
-
-            used.Add(fitted ? $"{e}/{g} (fitted)" : $"{e}/{g}");
-            foreach ((string key, double value) in entry.Values)
-            {
-                values[key] = value;
-                sources[key] = $"{e}/{g}: {entry.Sources[key]}";
+                // Every entry of this level, in file order (a kernel fit's entry beside a hand-written one).
+                foreach (Entry entry in entries.Where(x => x.Engine == e && x.Gpu == g && x.Fitted == fitted))
+                {
+                    string label = (name.Length > 0 ? $"{name}: " : string.Empty) + $"{e}/{g}";
+                    used.Add(fitted ? $"{label} (fitted)" : entry.Origin.Length > 0 ? $"{label} ({entry.Origin})" : label);
+                    foreach ((string key, double value) in entry.Values)
+                    {
+                        values[key] = value;
+                        sources[key] = $"{label}: {entry.Sources[key]}";
+                    }
+                }
             }
         }
 
         if (stated.ComputeUtilization is { } mfu)
         {
-            values["gemm_compute_efficiency"] = mfu;
-            values["moe_gemm_compute_efficiency"] = mfu;
-            values["attention_compute_efficiency"] = mfu;
-            values["low_precision_gemm_ratio"] = 1;
-            sources["low_precision_gemm_ratio"] = "1: the stated mfu applies to GEMMs at every precision";
-            sources["gemm_compute_efficiency"] = sources["moe_gemm_compute_efficiency"] = sources["attention_compute_efficiency"] = "stated by the scenario (hardware.gpu.mfu)";
+            foreach (string key in (string[])["gemm_compute_efficiency", "gemm_8bit_compute_efficiency", "gemm_4bit_compute_efficiency", "moe_gemm_compute_efficiency", "attention_compute_efficiency"])
+            {
+                values[key] = mfu;
+                sources[key] = "stated by the scenario (hardware.gpu.mfu)";
+            }
+
             used.Add("mfu stated");
         }
 
         if (stated.BandwidthUtilization is { } bw)
         {
-            values["memory_bandwidth_efficiency"] = bw;
-            values["moe_memory_bandwidth_efficiency"] = bw;
-            sources["memory_bandwidth_efficiency"] = sources["moe_memory_bandwidth_efficiency"] = "stated by the scenario (hardware.gpu.bandwidth_utilization)";
+            foreach (string key in (string[])["memory_bandwidth_efficiency", "moe_memory_bandwidth_efficiency", "attention_kv_bandwidth_efficiency"])
+            {
+                values[key] = bw;
+                sources[key] = "stated by the scenario (hardware.gpu.bandwidth_utilization)";
+            }
+
             used.Add("bandwidth stated");
         }
 
@@ -179,22 +211,29 @@ public sealed class EfficiencyCatalog : IProfileSource
         return new EfficiencyProfile
         {
             GemmComputeEfficiency = Fraction(values, "gemm_compute_efficiency"),
+            Gemm8BitComputeEfficiency = Fraction(values, "gemm_8bit_compute_efficiency"),
+            Gemm4BitComputeEfficiency = Fraction(values, "gemm_4bit_compute_efficiency"),
             GemmHalfEfficiencyTokens = values["gemm_half_efficiency_tokens"],
-            LowPrecisionGemmRatio = Fraction(values, "low_precision_gemm_ratio"),
+            GemmHalfEfficiencyDepth = values["gemm_half_efficiency_depth"],
+            MemoryBandwidthEfficiency = Fraction(values, "memory_bandwidth_efficiency"),
+            KernelLaunchUs = values["kernel_launch_us"],
             MoeGemmComputeEfficiency = Fraction(values, "moe_gemm_compute_efficiency"),
             MoeGemmHalfEfficiencyTokens = values["moe_gemm_half_efficiency_tokens"],
-            AttentionComputeEfficiency = Fraction(values, "attention_compute_efficiency"),
-            MemoryBandwidthEfficiency = Fraction(values, "memory_bandwidth_efficiency"),
             MoeMemoryBandwidthEfficiency = Fraction(values, "moe_memory_bandwidth_efficiency"),
-            IntraNodeLinkEfficiency = values["intra_node_link_efficiency"],
-            InterNodeLinkEfficiency = values["inter_node_link_efficiency"],
+            MoeKernelUs = values["moe_kernel_us"],
+            ExpertOverheadUs = values["expert_overhead_us"],
+            AttentionComputeEfficiency = Fraction(values, "attention_compute_efficiency"),
+            AttentionHalfEfficiencyTokens = values["attention_half_efficiency_tokens"],
+            AttentionKvBandwidthEfficiency = Fraction(values, "attention_kv_bandwidth_efficiency"),
+            IntraNodeLinkEfficiency = Fraction(values, "intra_node_link_efficiency"),
+            InterNodeLinkEfficiency = Fraction(values, "inter_node_link_efficiency"),
+            CollectiveOverheadUs = values["collective_overhead_us"],
+            InterNodeCollectiveUs = values["inter_node_collective_us"],
             StepOverheadMs = values["step_overhead_ms"],
             LayerOverheadUs = values["layer_overhead_us"],
             MoeLayerOverheadUs = values["moe_layer_overhead_us"],
             SequenceOverheadUs = values["sequence_overhead_us"],
-            ApiServerTokenUs = values["api_server_token_us"],
             RequestOverheadMs = values["request_overhead_ms"],
-            ExpertOverheadUs = values["expert_overhead_us"],
             MaxBatchedTokens = (int)values["max_batched_tokens"],
             MaxRunningSequences = (int)values["max_running_sequences"],
             RuntimeReserveGb = values["runtime_reserve_gb"],
@@ -204,6 +243,7 @@ public sealed class EfficiencyCatalog : IProfileSource
                 1 => true,
                 _ => throw new InputException(FilePath, "prefill_first", "must be 0 (decode and prompt chunks share a step) or 1 (new prompts run alone)."),
             },
+            ApiServerTokenUs = values["api_server_token_us"],
             ApiServerRequestMs = values["api_server_request_ms"],
             KvReserveInitial = Fraction(values, "kv_reserve_initial"),
             KvReserveFloor = Fraction(values, "kv_reserve_floor"),
@@ -231,5 +271,5 @@ public sealed class EfficiencyCatalog : IProfileSource
         return value;
     }
 
-    private sealed record Entry(string Engine, string Gpu, bool Fitted, Dictionary<string, double> Values, Dictionary<string, string> Sources);
+    private sealed record Entry(string Engine, string Gpu, bool Fitted, Dictionary<string, double> Values, Dictionary<string, string> Sources, string Origin);
 }

@@ -2,27 +2,46 @@ namespace ParaPlan.CostModel.Profiles;
 
 /// <summary>
 /// How close one engine on one GPU gets to the hardware's peaks, and the engine settings that shape a run. Every
-/// value comes from data/efficiency/profiles.json, where each one carries its source (measured, fitted, assumed).
+/// value comes from data/efficiency/profiles.json, where each one carries its source: fitted to kernel
+/// microbenchmarks (data/kernels/), fitted end to end within a cited range, an engine default read from its source,
+/// or an assumption that says so. docs/cost-model.md, section 8.
 /// </summary>
 public sealed record EfficiencyProfile
 {
-    /// <summary>Fraction of peak tensor throughput a large GEMM reaches (M in the thousands).</summary>
+    // ---- dense GEMMs (kernel microbenchmarks per architecture) ----
+
+    /// <summary>Fraction of the 16-bit peak a large 16-bit GEMM reaches (M in the thousands).</summary>
     public required double GemmComputeEfficiency { get; init; }
 
+    /// <summary>Fraction of the 8-bit peak a large FP8/INT8 GEMM reaches (block or per-tensor scaled).</summary>
+    public required double Gemm8BitComputeEfficiency { get; init; }
+
+    /// <summary>Fraction of the 4-bit peak a large FP4 GEMM reaches.</summary>
+    public required double Gemm4BitComputeEfficiency { get; init; }
+
     /// <summary>
-    /// Rows (tokens) at which a GEMM reaches half of <see cref="GemmComputeEfficiency"/>: efficiency(M) =
-    /// max x M / (M + this). Small-M GEMMs are usually bandwidth-bound anyway; this shapes the ridge.
+    /// Rows (tokens) at which a GEMM reaches half of its large-M efficiency: efficiency(M) = max x M / (M + this).
     /// </summary>
     public required double GemmHalfEfficiencyTokens { get; init; }
 
     /// <summary>
-    /// Fraction of <see cref="GemmComputeEfficiency"/> a dense GEMM keeps when it runs in 8- or 4-bit (FP8, INT8, FP4)
-    /// rather than 16-bit: block-scaled kernels and the activation quantisation before each GEMM reach less of the
-    /// doubled peak than 16-bit GEMMs reach of theirs. 1 = the same fraction.
+    /// Reduction depth K at which a GEMM reaches half of its efficiency at that M: efficiency x K / (K + this)
+    /// (<see cref="Physics.OperatorTime.Depth"/>); 0 for none.
     /// </summary>
-    public required double LowPrecisionGemmRatio { get; init; }
+    public required double GemmHalfEfficiencyDepth { get; init; }
 
-    /// <summary>Fraction of peak tensor throughput the grouped expert GEMMs of an MoE layer reach at large M.</summary>
+    /// <summary>Fraction of peak HBM bandwidth a kernel streaming weights (a GEMM at small M, a norm) reaches.</summary>
+    public required double MemoryBandwidthEfficiency { get; init; }
+
+    /// <summary>
+    /// Fixed time of one kernel however small its work (its launch inside a CUDA graph, the ramp to full bandwidth,
+    /// the tail), microseconds: what makes a decode step at batch 1 slower than its bytes alone.
+    /// </summary>
+    public required double KernelLaunchUs { get; init; }
+
+    // ---- MoE expert GEMMs (the engine's fused-MoE kernels) ----
+
+    /// <summary>Fraction of peak tensor throughput the grouped expert GEMMs reach at large rows per expert.</summary>
     public required double MoeGemmComputeEfficiency { get; init; }
 
     /// <summary>Rows per expert at which a grouped expert GEMM reaches half of <see cref="MoeGemmComputeEfficiency"/>.</summary>
@@ -31,11 +50,24 @@ public sealed record EfficiencyProfile
     /// <summary>Fraction of peak HBM bandwidth the grouped expert GEMMs reach when they stream expert weights (small M per expert).</summary>
     public required double MoeMemoryBandwidthEfficiency { get; init; }
 
-    /// <summary>Fraction of peak 16-bit tensor throughput the attention kernels reach in prefill.</summary>
+    /// <summary>Fixed time of one MoE layer's expert kernels (routing sort, the grouped GEMMs' launches, the reduction), microseconds.</summary>
+    public required double MoeKernelUs { get; init; }
+
+    /// <summary>Fixed time per expert a grouped GEMM processes (tile scheduling, the partly filled last tile), microseconds.</summary>
+    public required double ExpertOverheadUs { get; init; }
+
+    // ---- attention ----
+
+    /// <summary>Fraction of peak 16-bit tensor throughput prefill attention reaches on long sequences.</summary>
     public required double AttentionComputeEfficiency { get; init; }
 
-    /// <summary>Fraction of peak HBM bandwidth a streaming kernel (weights, KV cache) reaches.</summary>
-    public required double MemoryBandwidthEfficiency { get; init; }
+    /// <summary>Sequence length at which prefill attention reaches half of <see cref="AttentionComputeEfficiency"/>.</summary>
+    public required double AttentionHalfEfficiencyTokens { get; init; }
+
+    /// <summary>Fraction of peak HBM bandwidth decode attention reaches reading the KV cache.</summary>
+    public required double AttentionKvBandwidthEfficiency { get; init; }
+
+    // ---- collectives ----
 
     /// <summary>Fraction of the link bandwidth a collective reaches inside a node (bus bandwidth / link bandwidth).</summary>
     public required double IntraNodeLinkEfficiency { get; init; }
@@ -43,34 +75,30 @@ public sealed record EfficiencyProfile
     /// <summary>Fraction of the network bandwidth a collective reaches between nodes.</summary>
     public required double InterNodeLinkEfficiency { get; init; }
 
+    /// <summary>Fixed time of one collective call (launch, synchronisation, the one-shot kernels of small messages), microseconds.</summary>
+    public required double CollectiveOverheadUs { get; init; }
+
+    /// <summary>Further fixed time of a collective whose group spans nodes (the network's protocol handshakes and proxy thread), microseconds.</summary>
+    public required double InterNodeCollectiveUs { get; init; }
+
+    // ---- the engine's serving loop (fitted end to end, each inside a cited range) ----
+
     /// <summary>Fixed time per engine iteration (scheduling, sampling, launches not hidden by CUDA graphs), ms.</summary>
     public required double StepOverheadMs { get; init; }
 
-    /// <summary>Extra time per decoder layer per iteration (kernel launches and syncs), microseconds.</summary>
+    /// <summary>Extra time per decoder layer per iteration beyond the counted kernels, microseconds.</summary>
     public required double LayerOverheadUs { get; init; }
+
+    /// <summary>Extra time per MoE layer per iteration beyond the counted kernels and the fused-MoE kernels' own (routing top-k, permutation, the reduction), microseconds.</summary>
+    public required double MoeLayerOverheadUs { get; init; }
 
     /// <summary>CPU time per running sequence per decode step in the engine (scheduling, sampling, detokenising), microseconds.</summary>
     public required double SequenceOverheadUs { get; init; }
 
-    /// <summary>
-    /// CPU time one API-server process of the engine spends per token it streams (detokenising, the server-sent
-    /// event, the HTTP write), microseconds: what sizes the front end of a deployment (API-server processes per
-    /// instance, e.g. vLLM <c>--api-server-count</c>) and, in validation, the server's share of a served run's
-    /// front-end lane. A benchmark client's own cost is not in it (that is the harness's, per source).
-    /// </summary>
-    public required double ApiServerTokenUs { get; init; }
-
-    /// <summary>Fixed latency a request spends outside the GPU before its first token (HTTP, tokenising, scheduling), ms.</summary>
+    /// <summary>Fixed latency a request spends outside the engine loop before its first token (HTTP, tokenising), ms.</summary>
     public required double RequestOverheadMs { get; init; }
 
-    /// <summary>
-    /// Fixed time per expert a grouped GEMM processes (tile scheduling, the partly filled last tile, per-group
-    /// setup), microseconds: what makes many small experts slower than few large ones at the same bytes.
-    /// </summary>
-    public required double ExpertOverheadUs { get; init; }
-
-    /// <summary>Extra time per MoE layer per iteration (routing, permutation and the kernels around the experts), microseconds.</summary>
-    public required double MoeLayerOverheadUs { get; init; }
+    // ---- engine settings ----
 
     /// <summary>Prompt tokens one iteration of one model instance (or DP group) processes at most (chunked prefill).</summary>
     public required int MaxBatchedTokens { get; init; }
@@ -86,6 +114,14 @@ public sealed record EfficiencyProfile
     public required bool PrefillFirst { get; init; }
 
     /// <summary>
+    /// CPU time one API-server process of the engine spends per token it streams (detokenising, the server-sent
+    /// event, the HTTP write), microseconds: what sizes the front end of a deployment (API-server processes per
+    /// instance, e.g. vLLM <c>--api-server-count</c>) and, in validation, the server's share of a served run's
+    /// front-end lane. A benchmark client's own cost is not in it (that is the harness's, per source).
+    /// </summary>
+    public required double ApiServerTokenUs { get; init; }
+
+    /// <summary>
     /// CPU time one API-server process spends per request (HTTP parsing, tokenising the prompt, handing it to the
     /// engine), ms: admissions share the process with the streaming.
     /// </summary>
@@ -95,8 +131,7 @@ public sealed record EfficiencyProfile
     /// Fraction of a running request's remaining output its engine keeps room for in the KV pool when admitting new
     /// requests (a new request needs room for its prompt and its whole output besides): 0 for vLLM V1 (admits on the
     /// prompt, preempts when the pool runs out), 0.7 falling to <see cref="KvReserveFloor"/> for SGLang's
-    /// new_token_ratio; 1 would be TensorRT-LLM's GUARANTEED_NO_EVICT, which its shipped profile leaves out (0: it
-    /// admits too few against the modelled KV pool, docs/validation.md).
+    /// new_token_ratio.
     /// </summary>
     public required double KvReserveInitial { get; init; }
 
@@ -112,54 +147,70 @@ public sealed record EfficiencyProfile
     /// <summary>Where each value comes from, by JSON key.</summary>
     public required IReadOnlyDictionary<string, string> Sources { get; init; }
 
-    /// <summary>The names of the values a fit may change, as in the data file.</summary>
-    public static IReadOnlyList<string> FittableKeys { get; } =
-    [
-        "gemm_compute_efficiency", "low_precision_gemm_ratio", "moe_gemm_compute_efficiency", "attention_compute_efficiency",
-        "memory_bandwidth_efficiency", "moe_memory_bandwidth_efficiency", "intra_node_link_efficiency", "step_overhead_ms", "layer_overhead_us",
-        "moe_layer_overhead_us", "sequence_overhead_us", "request_overhead_ms", "expert_overhead_us",
-    ];
+    /// <summary>Which profile entries were combined (e.g. "trtllm/h100-sxm over generic/*").</summary>
+    public required string Name { get; init; }
 
-    /// <summary>This profile with one value (named as in the data file) replaced.</summary>
+    /// <summary>This profile with one numeric value (named as in the data file) replaced.</summary>
     public EfficiencyProfile With(string key, double value) => key switch
     {
         "gemm_compute_efficiency" => this with { GemmComputeEfficiency = value },
-        "low_precision_gemm_ratio" => this with { LowPrecisionGemmRatio = value },
-        "moe_gemm_compute_efficiency" => this with { MoeGemmComputeEfficiency = value },
-        "attention_compute_efficiency" => this with { AttentionComputeEfficiency = value },
+        "gemm_8bit_compute_efficiency" => this with { Gemm8BitComputeEfficiency = value },
+        "gemm_4bit_compute_efficiency" => this with { Gemm4BitComputeEfficiency = value },
+        "gemm_half_efficiency_tokens" => this with { GemmHalfEfficiencyTokens = value },
+        "gemm_half_efficiency_depth" => this with { GemmHalfEfficiencyDepth = value },
         "memory_bandwidth_efficiency" => this with { MemoryBandwidthEfficiency = value },
+        "kernel_launch_us" => this with { KernelLaunchUs = value },
+        "moe_gemm_compute_efficiency" => this with { MoeGemmComputeEfficiency = value },
+        "moe_gemm_half_efficiency_tokens" => this with { MoeGemmHalfEfficiencyTokens = value },
         "moe_memory_bandwidth_efficiency" => this with { MoeMemoryBandwidthEfficiency = value },
+        "moe_kernel_us" => this with { MoeKernelUs = value },
+        "expert_overhead_us" => this with { ExpertOverheadUs = value },
+        "attention_compute_efficiency" => this with { AttentionComputeEfficiency = value },
+        "attention_half_efficiency_tokens" => this with { AttentionHalfEfficiencyTokens = value },
+        "attention_kv_bandwidth_efficiency" => this with { AttentionKvBandwidthEfficiency = value },
         "intra_node_link_efficiency" => this with { IntraNodeLinkEfficiency = value },
         "inter_node_link_efficiency" => this with { InterNodeLinkEfficiency = value },
+        "collective_overhead_us" => this with { CollectiveOverheadUs = value },
+        "inter_node_collective_us" => this with { InterNodeCollectiveUs = value },
         "step_overhead_ms" => this with { StepOverheadMs = value },
         "layer_overhead_us" => this with { LayerOverheadUs = value },
         "moe_layer_overhead_us" => this with { MoeLayerOverheadUs = value },
         "sequence_overhead_us" => this with { SequenceOverheadUs = value },
-        "expert_overhead_us" => this with { ExpertOverheadUs = value },
         "request_overhead_ms" => this with { RequestOverheadMs = value },
-        _ => throw new ArgumentOutOfRangeException(nameof(key), key, "not a fittable profile value"),
+        "api_server_token_us" => this with { ApiServerTokenUs = value },
+        "api_server_request_ms" => this with { ApiServerRequestMs = value },
+        _ => throw new ArgumentOutOfRangeException(nameof(key), key, "not a numeric profile value a fit may set"),
     };
 
-    /// <summary>The value of one fittable key.</summary>
+    /// <summary>The value of one numeric key (named as in the data file).</summary>
     public double Get(string key) => key switch
     {
         "gemm_compute_efficiency" => GemmComputeEfficiency,
-        "low_precision_gemm_ratio" => LowPrecisionGemmRatio,
-        "moe_gemm_compute_efficiency" => MoeGemmComputeEfficiency,
-        "attention_compute_efficiency" => AttentionComputeEfficiency,
+        "gemm_8bit_compute_efficiency" => Gemm8BitComputeEfficiency,
+        "gemm_4bit_compute_efficiency" => Gemm4BitComputeEfficiency,
+        "gemm_half_efficiency_tokens" => GemmHalfEfficiencyTokens,
+        "gemm_half_efficiency_depth" => GemmHalfEfficiencyDepth,
         "memory_bandwidth_efficiency" => MemoryBandwidthEfficiency,
+        "kernel_launch_us" => KernelLaunchUs,
+        "moe_gemm_compute_efficiency" => MoeGemmComputeEfficiency,
+        "moe_gemm_half_efficiency_tokens" => MoeGemmHalfEfficiencyTokens,
         "moe_memory_bandwidth_efficiency" => MoeMemoryBandwidthEfficiency,
+        "moe_kernel_us" => MoeKernelUs,
+        "expert_overhead_us" => ExpertOverheadUs,
+        "attention_compute_efficiency" => AttentionComputeEfficiency,
+        "attention_half_efficiency_tokens" => AttentionHalfEfficiencyTokens,
+        "attention_kv_bandwidth_efficiency" => AttentionKvBandwidthEfficiency,
         "intra_node_link_efficiency" => IntraNodeLinkEfficiency,
         "inter_node_link_efficiency" => InterNodeLinkEfficiency,
+        "collective_overhead_us" => CollectiveOverheadUs,
+        "inter_node_collective_us" => InterNodeCollectiveUs,
         "step_overhead_ms" => StepOverheadMs,
         "layer_overhead_us" => LayerOverheadUs,
         "moe_layer_overhead_us" => MoeLayerOverheadUs,
         "sequence_overhead_us" => SequenceOverheadUs,
-        "expert_overhead_us" => ExpertOverheadUs,
         "request_overhead_ms" => RequestOverheadMs,
-        _ => throw new ArgumentOutOfRangeException(nameof(key), key, "not a fittable profile value"),
+        "api_server_token_us" => ApiServerTokenUs,
+        "api_server_request_ms" => ApiServerRequestMs,
+        _ => throw new ArgumentOutOfRangeException(nameof(key), key, "not a numeric profile value"),
     };
-
-    /// <summary>Which profile entries were combined (e.g. "trtllm/h100-sxm over generic/*").</summary>
-    public required string Name { get; init; }
 }

@@ -406,15 +406,34 @@ public static class BurstSimulation
     /// Output lengths of <paramref name="count"/> requests: the stated mean for every one, or, for a dataset of
     /// conversations, exponential with that mean (the maximum-entropy law given only the mean) at evenly spaced
     /// quantiles in a fixed shuffled order, so that arrival order and length are independent and the result is
-    /// reproducible.
+    /// reproducible. With a cap (<c>max_tokens</c>) the exponential is cut there and its scale solved so that the
+    /// capped lengths keep the stated mean: theta (1 - e^(-cap/theta)) = mean.
     /// </summary>
-    public static int[] OutputLengths(int count, double mean, bool exponential)
+    public static int[] OutputLengths(int count, double mean, bool exponential, int? cap = null)
     {
         var lengths = new int[count];
+        double scale = mean;
+        if (exponential && cap is { } c)
+        {
+            if (mean >= c)
+            {
+                Array.Fill(lengths, c);
+                return lengths;
+            }
+
+            scale = CappedScale(mean, c);
+        }
+
         for (int i = 0; i < count; i++)
         {
             double q = (i + 0.5) / count;
-            lengths[i] = exponential ? Math.Max(1, (int)Math.Round(-mean * Math.Log(1 - q))) : Math.Max(1, (int)Math.Round(mean));
+            double length = exponential ? -scale * Math.Log(1 - q) : mean;
+            if (cap is { } limit)
+            {
+                length = Math.Min(length, limit);
+            }
+
+            lengths[i] = Math.Max(1, (int)Math.Round(length));
         }
 
         if (exponential)
@@ -423,5 +442,30 @@ public static class BurstSimulation
         }
 
         return lengths;
+    }
+
+    /// <summary>The scale theta of an exponential whose values capped at <paramref name="cap"/> average <paramref name="mean"/> (bisection; the capped mean rises with theta).</summary>
+    public static double CappedScale(double mean, double cap)
+    {
+        double lo = mean, hi = mean;
+        while (hi * (1 - Math.Exp(-cap / hi)) < mean)
+        {
+            hi *= 2;
+        }
+
+        for (int i = 0; i < 60; i++)
+        {
+            double mid = (lo + hi) / 2;
+            if (mid * (1 - Math.Exp(-cap / mid)) < mean)
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return (lo + hi) / 2;
     }
 }

@@ -188,7 +188,7 @@ internal sealed class ServingModel
         double attentionFlops = tokensPerGroup * Math.Ceiling(context / _sp) * _shard.DecodeAttentionFlopsPerContextToken;
         double attentionBytes = tokensPerGroup * Math.Ceiling(context / _sp) * _shard.KvElementsPerTokenLayer * _scenario.Precision.KvCache.BytesPerElement();
         bool keep = _report && breakdown;
-        (OperatorLedger slowest, double sum, double memorySum, double memorySlowest) = _physics.Stages(tokensPerGroup, attentionFlops, attentionBytes, prefill: false, tokensPerGroup, keep, _capture);
+        (OperatorLedger slowest, double sum, double memorySum, double memorySlowest) = _physics.Stages(tokensPerGroup, attentionFlops, attentionBytes, context, prefill: false, tokensPerGroup, keep, _capture);
         double overhead = (_profile.StepOverheadMs / 1000) + (tokensPerGroup * microBatches * _profile.SequenceOverheadUs / 1e6);
         double busy = microBatches * slowest.Seconds;
         double cycle = Math.Max(sum, busy);
@@ -229,7 +229,7 @@ internal sealed class ServingModel
         double attentionBytes = chunk / _sp * (_shard.QkvOutputWidth + _shard.AttentionOutputWidth) * 2.0;
         double sequencesFinishing = Math.Max(chunk / promptTokens, 1.0 / chunks);
         bool keep = _report && breakdown;
-        (OperatorLedger slowest, double sum, _, _) = _physics.Stages(chunk, attentionFlops, attentionBytes, prefill: true, sequencesFinishing, keep, _capture);
+        (OperatorLedger slowest, double sum, _, _) = _physics.Stages(chunk, attentionFlops, attentionBytes, promptTokens, prefill: true, sequencesFinishing, keep, _capture);
         double overhead = _profile.StepOverheadMs / 1000;
         double fill = sum - slowest.Seconds;
         var step = new PhaseStep(keep)

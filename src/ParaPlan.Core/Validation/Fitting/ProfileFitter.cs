@@ -147,11 +147,19 @@ public static class ProfileFitter
         return new FitState(levels, engineValues, set, atBounds);
     }
 
+    /// <summary>
+    /// Served runs with at least this many requests in flight set a source's harness: with fewer, a client's cost per
+    /// token or request is a sliver of every gap and cannot be told from the deployment's own times (a harness fitted
+    /// there would only absorb the model's errors).
+    /// </summary>
+    public const int HarnessConcurrency = 32;
+
     /// <summary>One source's harness fitted on its own served runs with the deployment held fixed.</summary>
-    private static HarnessCosts FitHarness(List<MappedRecord> records, IProfileSource profiles, HarnessCosts start, int rounds)
+    private static HarnessCosts FitHarness(List<MappedRecord> all, IProfileSource profiles, HarnessCosts start, int rounds)
     {
         HarnessCosts costs = start;
-        if (!records.Any(m => m.Mode is MeasurementMode.Burst or MeasurementMode.ClosedLoop))
+        List<MappedRecord> records = [.. all.Where(m => m.Mode is MeasurementMode.Burst or MeasurementMode.ClosedLoop && (m.Scenario.Workload.Concurrency.Sequences ?? 0) >= HarnessConcurrency)];
+        if (records.Count == 0)
         {
             return HarnessCosts.None;
         }

@@ -6,4 +6,8 @@ namespace ParaPlan.Validation.Harness;
 /// </summary>
 /// <param name="TokenUs">Time per streamed token, microseconds.</param>
 /// <param name="RequestMs">Time per request, ms.</param>
-public sealed record FrontEndLane(double TokenUs, double RequestMs);
+public sealed record FrontEndLane(double TokenUs, double RequestMs)
+{
+    /// <summary>No front end: the engine driven in-process.</summary>
+    public static FrontEndLane None { get; } = new(0, 0);
+}
