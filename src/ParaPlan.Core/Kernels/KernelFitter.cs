@@ -29,8 +29,8 @@ public static class KernelFitter
             new("gemm_4bit_compute_efficiency", 0.05, 1, false, r => Bits(r) == 4 && r.Get("m") >= LargeRows),
             new("gemm_half_efficiency_tokens", 0, 1024, true),
             new("gemm_half_efficiency_depth", 0, 2048, true, r => r.Get("m") >= LargeRows && r.Get("k") <= 1024),
-            new("memory_bandwidth_efficiency", 0.05, 1, false),
-            new("kernel_launch_us", 0, 30, true),
+            new("memory_bandwidth_efficiency", 0.05, 1, false, IsStreaming),
+            new("kernel_launch_us", 0, 30, true, IsStreaming),
         ], 8),
         new("attention_decode", "attention.json", r => r.Op == "attention_decode", [new("attention_kv_bandwidth_efficiency", 0.05, 1, false)], 4),
         new("attention_prefill", "attention.json", r => r.Op == "attention_prefill",
@@ -141,7 +141,7 @@ public static class KernelFitter
 
     private static KernelFit FitGroup(string engine, string arch, Group group, List<(KernelMeasurement Row, GpuSpec Gpu)> rows, EfficiencyCatalog start, Dictionary<string, double> below, List<KernelComparison>? comparisons)
     {
-        var parameters = group.Parameters.Where(p => p.Needs is null || rows.Count(u => p.Needs(u.Row)) >= 3).ToList();
+        var parameters = group.Parameters.Where(p => p.Needs is null || Identified(p, rows)).ToList();
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
         EfficiencyProfile Profile(GpuSpec gpu, Dictionary<string, double> trial)
         {
@@ -210,6 +210,31 @@ public static class KernelFitter
             [.. rows.Select(u => u.Row.Family).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
             atBounds);
     }
+
+    /// <summary>
+    /// A value is fitted only where at least three rows of the regime it governs are present; a GEMM's streaming
+    /// bandwidth and its fixed time only where those rows also stream at least three weight sizes spanning four times
+    /// (rows of one size cannot tell a slow stream from a long fixed time).
+    /// </summary>
+    private static bool Identified(Parameter p, List<(KernelMeasurement Row, GpuSpec Gpu)> rows)
+    {
+        var regime = rows.Where(u => p.Needs!(u.Row)).ToList();
+        if (regime.Count < 3)
+        {
+            return false;
+        }
+
+        if (p.Key is not ("memory_bandwidth_efficiency" or "kernel_launch_us"))
+        {
+            return true;
+        }
+
+        List<double> sizes = [.. regime.Select(u => u.Row.Get("n") * u.Row.Get("k")).Distinct().Order()];
+        return sizes.Count >= 3 && sizes[^1] >= 4 * sizes[0];
+    }
+
+    /// <summary>A GEMM row that streams its weights (few rows): the regime of the bandwidth and the fixed time.</summary>
+    private static bool IsStreaming(KernelMeasurement row) => row.Get("m") <= 64;
 
     private static bool AtBound(Parameter p, double value) =>
         (!p.FloorMeansNone && value <= p.Min + (0.01 * (p.Max - p.Min))) || value >= p.Max - (0.01 * (p.Max - p.Min));
