@@ -96,8 +96,9 @@ internal static class ValidateCommand
                 FitResult result = ProfileFitter.Fit(RecordMapper.Expressible(records), baseline: baseline, crossValidate: !parse.GetValue(noHoldOut));
                 bool failed = result.AtBounds.Count > 0;
                 string command = $"paraplan validate {string.Join(' ', paths)} --fit";
-                if (profilesText is not null && !failed)
+                if (profilesText is not null)
                 {
+                    // Values at an end of their range are left out (each entry's notes say which); the rest is written.
                     WriteFile(profilesPath!, FittedProfilesWriter.Write(profilesText, profilesPath!, result, command));
                 }
 
@@ -117,7 +118,7 @@ internal static class ValidateCommand
 
                 if (failed)
                 {
-                    output.Error.WriteLine($"the fit failed: {string.Join("; ", result.AtBounds.Select(b => $"{b.Level} {b.Key} = {Figures.Number(b.Value, "0.###")} at an end of its range {Figures.Number(b.Min, "0.###")}-{Figures.Number(b.Max, "0.###")}"))}{(profilesPath is null ? string.Empty : "; the profiles were not written")}");
+                    output.Error.WriteLine($"the fit failed: {string.Join("; ", result.AtBounds.Select(b => $"{b.Level} {b.Key} = {Figures.Number(b.Value, "0.###")} at an end of its range {Figures.Number(b.Min, "0.###")}-{Figures.Number(b.Max, "0.###")}"))}{(profilesPath is null ? string.Empty : "; those values were not written (the others were)")}");
                     return ExitCodes.No;
                 }
 

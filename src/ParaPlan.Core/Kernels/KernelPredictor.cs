@@ -48,14 +48,6 @@ public static class KernelPredictor
         };
     }
 
-    /// <summary>The profile's large-GEMM efficiency for a GEMM that runs in <paramref name="runsIn"/>.</summary>
-    public static double GemmEfficiency(EfficiencyProfile profile, NumericFormat runsIn) => runsIn.BytesPerElement() switch
-    {
-        < 1.0 => profile.Gemm4BitComputeEfficiency,
-        < 2.0 => profile.Gemm8BitComputeEfficiency,
-        _ => profile.GemmComputeEfficiency,
-    };
-
     private static double? Gemm(KernelMeasurement row, GpuSpec gpu, EfficiencyProfile profile, double hbm, double launch)
     {
         if (Format(row.Dtype) is not { } f || row.Get("m") is not (> 0 and var m) || row.Get("n") is not (> 0 and var n) || row.Get("k") is not (> 0 and var k))
@@ -67,7 +59,7 @@ public static class KernelPredictor
         double peak = gpu.PeakTflopsFor(f.Compute) * 1e12;
         double flops = 2 * m * n * k;
         double bytes = (n * k * f.WeightBytes) + (m * k * f.ActivationBytes) + (m * n * 2);
-        double efficiency = GemmEfficiency(profile, runsIn) * OperatorTime.Depth(k, profile.GemmHalfEfficiencyDepth);
+        double efficiency = profile.GemmEfficiencyFor(runsIn) * OperatorTime.Depth(k, profile.GemmHalfEfficiencyDepth);
         return OperatorTime.Gemm(flops, bytes, m, peak, efficiency, profile.GemmHalfEfficiencyTokens, hbm, profile.MemoryBandwidthEfficiency, launch);
     }
 

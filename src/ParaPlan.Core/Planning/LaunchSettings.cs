@@ -98,6 +98,11 @@ public static class LaunchSettings
             if (s.DataParallel > 1)
             {
                 args.Add("--moe-a2a-backend deepep");
+                if (scenario.Engine == EngineKind.Sglang)
+                {
+                    // The plan's SGLang profile costs the all-to-all as overlapped with the other micro-batch's compute.
+                    args.Add("--enable-two-batch-overlap");
+                }
             }
         }
 

@@ -33,7 +33,13 @@ public sealed record MappedRecord(
     ParallelStrategy Strategy,
     MeasurementMode Mode,
     int? RunningCap,
-    IReadOnlyList<string> Assumptions);
+    IReadOnlyList<string> Assumptions)
+{
+    /// <summary>True when the run says its engine overlapped two micro-batches (SGLang --enable-two-batch-overlap, vLLM --enable-dbo, "TBO"/"two-batch overlap").</summary>
+    public bool TwoBatchOverlap =>
+        Record.Notes.Contains("two-batch-overlap", StringComparison.OrdinalIgnoreCase) || Record.Notes.Contains("two-batch overlap", StringComparison.OrdinalIgnoreCase)
+        || Record.Notes.Contains("enable-dbo", StringComparison.OrdinalIgnoreCase) || Record.Notes.Contains("TBO", StringComparison.Ordinal);
+}
 
 /// <summary>
 /// Turns a published measurement into a scenario, a strategy and a measurement mode, or says why it cannot

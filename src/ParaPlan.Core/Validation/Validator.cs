@@ -75,6 +75,9 @@ public static class Validator
             profile = profile with { MaxRunningSequences = cap };
         }
 
+        // Two-batch overlap is an engine flag, off by default: a run had it only when it says so.
+        profile = profile with { MoeCommunicationOverlap = profile.MoeCommunicationOverlap && mapped.TwoBatchOverlap };
+
         EstimateResult e = Estimator.Estimate(scenario, mapped.Strategy, profile);
         int fitPerGroup = e.ConcurrencyLimitByMemory / mapped.Strategy.Replicas / mapped.Strategy.DataParallel;
         if (fitPerGroup >= 1 && fitPerGroup < e.RunningSequencesPerGroup)

@@ -16,7 +16,7 @@ public class EfficiencyCatalogTests
     {
         Assert.True(GpuCatalog.BuiltIn.TryGet("h100-sxm", out GpuSpec gpu));
         EfficiencyProfile profile = EfficiencyCatalog.BuiltIn.Resolve(engine, gpu);
-        foreach (string key in EfficiencyProfile.FittableKeys)
+        foreach (string key in EfficiencyProfile.NumericKeys)
         {
             Assert.True(profile.Sources.TryGetValue(key, out string? source) && source.Length > 20, $"{engine}: {key} has a source");
             Assert.True(profile.Get(key) >= 0);
@@ -72,11 +72,12 @@ public class EfficiencyCatalogTests
     {
         // generic/* gives 0.5, generic/hopper 0.6, generic/h100-sxm 0.7: H100 takes its own, H200 (Hopper) the
         // architecture's, A100 (Ampere) the shared value. vllm/hopper's step overhead applies to vLLM on Hopper only.
-        string all = string.Join(", ", EfficiencyProfile.FittableKeys.Select(k => $"\"{k}\": 1"));
-        string sources = "{" + Sources("gemm_half_efficiency_tokens", "moe_gemm_half_efficiency_tokens", "inter_node_link_efficiency", "max_batched_tokens", "max_running_sequences", "runtime_reserve_gb", "prefill_first", "kv_reserve_initial", "kv_reserve_floor", "kv_reserve_decay_steps") + "}";
+        string[] given = ["gemm_half_efficiency_tokens", "moe_gemm_half_efficiency_tokens", "inter_node_link_efficiency"];
+        string all = string.Join(", ", EfficiencyProfile.NumericKeys.Except(given).Select(k => $"\"{k}\": 1"));
+        string sources = "{" + Sources("max_batched_tokens", "max_running_sequences", "runtime_reserve_gb", "prefill_first", "moe_communication_overlap", "kv_reserve_initial", "kv_reserve_floor", "kv_reserve_decay_steps") + "}";
         string text = $$$"""
             {"profiles": [
-              {"engine": "generic", "gpu": "*", "values": {"gemm_half_efficiency_tokens": 32, "moe_gemm_half_efficiency_tokens": 100, "inter_node_link_efficiency": 0.8, "max_batched_tokens": 8192, "max_running_sequences": 256, "runtime_reserve_gb": 3, "prefill_first": 0, "kv_reserve_initial": 0, "kv_reserve_floor": 0, "kv_reserve_decay_steps": 0, {{{all}}}},
+              {"engine": "generic", "gpu": "*", "values": {"gemm_half_efficiency_tokens": 32, "moe_gemm_half_efficiency_tokens": 100, "inter_node_link_efficiency": 0.8, "max_batched_tokens": 8192, "max_running_sequences": 256, "runtime_reserve_gb": 3, "prefill_first": 0, "moe_communication_overlap": 0, "kv_reserve_initial": 0, "kv_reserve_floor": 0, "kv_reserve_decay_steps": 0, {{{all}}}},
                "sources": {{{sources}}}},
               {"engine": "generic", "gpu": "*", "fitted": true, "values": {"gemm_compute_efficiency": 0.5}, "sources": {"gemm_compute_efficiency": "test"}},
               {"engine": "generic", "gpu": "hopper", "fitted": true, "values": {"gemm_compute_efficiency": 0.6}, "sources": {"gemm_compute_efficiency": "test"}},
@@ -95,5 +96,5 @@ public class EfficiencyCatalogTests
     }
 
     private static string Sources(params string[] extra) =>
-        string.Join(", ", EfficiencyProfile.FittableKeys.Concat(extra).Select(k => $"\"{k}\": \"test\""));
+        string.Join(", ", EfficiencyProfile.NumericKeys.Concat(extra).Select(k => $"\"{k}\": \"test\""));
 }

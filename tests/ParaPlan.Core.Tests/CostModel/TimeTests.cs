@@ -45,24 +45,24 @@ public class TimeTests
     }
 
     [Fact]
-    public void An_8_bit_GEMM_runs_at_the_8_bit_peak_times_the_engine_s_low_precision_ratio()
+    public void An_8_bit_GEMM_runs_at_the_8_bit_peak_times_its_own_efficiency()
     {
-        // The same FFN in FP8 on a GPU with 200 FP8 TFLOPS: 2.06e11 FLOPs / 200 TFLOPS = 1.0308 ms at ratio 1; at
-        // ratio 0.5 the FP8 GEMM reaches half of its doubled peak, 100 TFLOPS: 2.0616 ms, no faster than 16-bit.
+        // The same FFN in FP8 on a GPU with 200 FP8 TFLOPS: 2.06e11 FLOPs / 200 TFLOPS = 1.0308 ms at an 8-bit
+        // efficiency of 1; at 0.5 the FP8 GEMM reaches half of its doubled peak, 100 TFLOPS: 2.0616 ms.
         string fp8 = Tiny.Replace("weights: bf16", "weights: fp8", StringComparison.Ordinal).Replace("tflops: {bf16: 100}", "tflops: {bf16: 100, fp8: 200}", StringComparison.Ordinal)
             + "\nworkload: {input_tokens: 8192, output_tokens: 1, concurrency: 1}\n";
         double flops = 2.0 * 8192 * 3 * 1024 * 4096;
         OperatorCost full = Op(Scenarios.Estimate(fp8, Scenarios.Ideal()).Prefill, "ffn (dense)");
-        OperatorCost half = Op(Scenarios.Estimate(fp8, Scenarios.Ideal() with { LowPrecisionGemmRatio = 0.5 }).Prefill, "ffn (dense)");
+        OperatorCost half = Op(Scenarios.Estimate(fp8, Scenarios.Ideal() with { Gemm8BitComputeEfficiency = 0.5 }).Prefill, "ffn (dense)");
         Assert.Equal(flops / 200e12 * 1000, full.TimeMs, 4);
         Assert.Equal(flops / 100e12 * 1000, half.TimeMs, 4);
 
         // A 16-bit GEMM, and an FP8 checkpoint on a GPU without FP8 tensor cores (its GEMMs run in 16-bit), keep the
-        // 16-bit efficiency whatever the ratio.
+        // 16-bit efficiency whatever the 8-bit one is.
         string weightOnly = Tiny.Replace("weights: bf16", "weights: fp8", StringComparison.Ordinal) + "\nworkload: {input_tokens: 8192, output_tokens: 1, concurrency: 1}\n";
-        Assert.Equal(flops / 100e12 * 1000, Op(Scenarios.Estimate(weightOnly, Scenarios.Ideal() with { LowPrecisionGemmRatio = 0.5 }).Prefill, "ffn (dense)").TimeMs, 4);
+        Assert.Equal(flops / 100e12 * 1000, Op(Scenarios.Estimate(weightOnly, Scenarios.Ideal() with { Gemm8BitComputeEfficiency = 0.5 }).Prefill, "ffn (dense)").TimeMs, 4);
         string bf16 = Tiny + "\nworkload: {input_tokens: 8192, output_tokens: 1, concurrency: 1}\n";
-        Assert.Equal(flops / 100e12 * 1000, Op(Scenarios.Estimate(bf16, Scenarios.Ideal() with { LowPrecisionGemmRatio = 0.5 }).Prefill, "ffn (dense)").TimeMs, 4);
+        Assert.Equal(flops / 100e12 * 1000, Op(Scenarios.Estimate(bf16, Scenarios.Ideal() with { Gemm8BitComputeEfficiency = 0.5 }).Prefill, "ffn (dense)").TimeMs, 4);
     }
 
     [Fact]

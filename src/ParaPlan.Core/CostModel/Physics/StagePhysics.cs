@@ -157,6 +157,7 @@ internal sealed class StagePhysics
         int h = _model.HiddenSize;
         double rows = tokensPerGroup / _sp;       // GEMM rows per GPU on the attention side
         double stageTokens = tokensPerGroup * _dp; // tokens entering the stage's MoE layers
+        double computeStart = ledger.Seconds;
 
         // Attention block, every layer.
         AttentionSpec attention = _model.Attention;
@@ -201,7 +202,10 @@ internal sealed class StagePhysics
                 Gemm(ledger, OperatorNames.SharedExperts, moeLayers, rows, _shard.SharedParameters, rows * (h + (3 * _shard.SharedWidth)) * ActivationBytes, _formats.Dense, KernelCounts.GatedFfn, GatedDepth(h, _shard.SharedWidth));
             }
 
-            MoeCommunication(ledger, moeLayers, rows, stageTokens, moe);
+            // Two-batch overlap (SGLang --enable-two-batch-overlap): while one half of the batch is in its
+            // all-to-all, the other computes; a layer's exchange hides behind up to its own compute.
+            double overlappable = _profile.MoeCommunicationOverlap && tokensPerGroup >= 2 ? (ledger.Seconds - computeStart) / layers : 0;
+            MoeCommunication(ledger, moeLayers, rows, stageTokens, moe, overlappable);
             ledger.Add(OperatorNames.MoeLayerOverhead, "overhead", moeLayers, _profile.MoeLayerOverheadUs / 1e6, 0, 0, "overhead", 0);
         }
 
@@ -225,7 +229,7 @@ internal sealed class StagePhysics
         ledger.Add(OperatorNames.LayerOverhead, "overhead", layers, _profile.LayerOverheadUs / 1e6, 0, 0, "overhead", 0);
     }
 
-    private void MoeCommunication(OperatorLedger ledger, int moeLayers, double rows, double stageTokens, MixtureOfExperts moe)
+    private void MoeCommunication(OperatorLedger ledger, int moeLayers, double rows, double stageTokens, MixtureOfExperts moe, double overlappableSeconds)
     {
         int h = _model.HiddenSize;
         if (_dp * _sp == 1)
@@ -241,8 +245,12 @@ internal sealed class StagePhysics
             double tokensPerGpu = stageTokens / _stageGpus;
             double dispatch = tokensPerGpu * moe.ExpertsPerToken * h * _dispatchBytes;
             double combine = tokensPerGpu * moe.ExpertsPerToken * h * ActivationBytes;
-            Comm(ledger, OperatorNames.Dispatch, moeLayers, AllToAllSeconds(_stageGpus, dispatch), dispatch);
-            Comm(ledger, OperatorNames.Combine, moeLayers, AllToAllSeconds(_stageGpus, combine), combine);
+            double dispatchSeconds = _collectiveOverhead + AllToAllSeconds(_stageGpus, dispatch, moe.ExpertsPerToken);
+            double combineSeconds = _collectiveOverhead + AllToAllSeconds(_stageGpus, combine, moe.ExpertsPerToken);
+            double total = dispatchSeconds + combineSeconds;
+            double exposed = Math.Max(0, total - overlappableSeconds) / total; // the share not hidden by the other half's compute
+            ledger.Add(OperatorNames.Dispatch, "communication", moeLayers, dispatchSeconds * exposed, 0, dispatch, "communication", 0);
+            ledger.Add(OperatorNames.Combine, "communication", moeLayers, combineSeconds * exposed, 0, combine, "communication", 0);
             if (_tp > 1 && _shard.SharedParameters > 0)
             {
                 Comm(ledger, OperatorNames.TpAllReduceShared, moeLayers, AllReduce(_tp, 1, rows * h * ActivationBytes), rows * h * ActivationBytes);
@@ -382,8 +390,14 @@ internal sealed class StagePhysics
         return (link.BandwidthGbps * 1e9 * efficiency, link.LatencyUs / 1e6);
     }
 
-    /// <summary>All-to-all over the stage: NVLink for peers in the node, the network for the rest, whichever is slower.</summary>
-    private double AllToAllSeconds(int ranks, double bytesPerRank)
+    /// <summary>
+    /// All-to-all over the stage of <paramref name="bytesPerRank"/> per GPU, <paramref name="copies"/> copies of each
+    /// token (its top-k experts). Inside a node: NVLink. Across nodes: a token crosses the network once per remote
+    /// node that holds one of its experts and is forwarded over NVLink there (DeepEP's normal kernels; DeepSeek-V3
+    /// technical report, section 3.2.2), so the network carries (nodes - 1)(1 - (1 - 1/nodes)^k) copies of it under
+    /// uniform routing instead of k x (remote share); the slower of the two links sets the time.
+    /// </summary>
+    private double AllToAllSeconds(int ranks, double bytesPerRank, int copies)
     {
         int perNode = _scenario.Hardware.GpusPerNode;
         if (ranks <= perNode)
@@ -394,8 +408,10 @@ internal sealed class StagePhysics
 
         double intraBw = _gpu.IntraNode.BandwidthGbps * 1e9 * _profile.IntraNodeLinkEfficiency;
         double interBw = _gpu.InterNode.BandwidthGbps * 1e9 * _profile.InterNodeLinkEfficiency;
-        double local = (perNode - 1.0) / ranks * bytesPerRank;
-        double remote = (ranks - perNode) / (double)ranks * bytesPerRank;
+        double nodes = Math.Ceiling((double)ranks / perNode);
+        double remoteNodesPerToken = (nodes - 1) * (1 - Math.Pow(1 - (1 / nodes), copies));
+        double local = (perNode - 1.0) / perNode * bytesPerRank;
+        double remote = bytesPerRank / copies * remoteNodesPerToken;
         return _interNodeCollective + Math.Max(local / intraBw, remote / interBw) + (2 * _gpu.InterNode.LatencyUs / 1e6);
     }
 

@@ -25,14 +25,14 @@ public sealed class EfficiencyCatalog : IProfileSource
         "moe_memory_bandwidth_efficiency", "moe_kernel_us", "expert_overhead_us", "attention_compute_efficiency",
         "attention_half_efficiency_tokens", "attention_kv_bandwidth_efficiency", "intra_node_link_efficiency", "inter_node_link_efficiency",
         "collective_overhead_us", "inter_node_collective_us", "step_overhead_ms", "layer_overhead_us", "moe_layer_overhead_us", "sequence_overhead_us", "request_overhead_ms",
-        "max_batched_tokens", "max_running_sequences", "runtime_reserve_gb", "prefill_first", "api_server_request_ms", "api_server_token_us",
+        "max_batched_tokens", "max_running_sequences", "runtime_reserve_gb", "prefill_first", "moe_communication_overlap", "api_server_request_ms", "api_server_token_us",
         "kv_reserve_initial", "kv_reserve_floor", "kv_reserve_decay_steps",
     ];
 
     /// <summary>Values that may be 0 besides the overheads: switches, half-efficiency points and KV reservations.</summary>
     private static readonly HashSet<string> ZeroAllowedKeys = new(StringComparer.Ordinal)
     {
-        "prefill_first", "kv_reserve_initial", "kv_reserve_floor", "kv_reserve_decay_steps", "gemm_half_efficiency_tokens", "gemm_half_efficiency_depth",
+        "prefill_first", "moe_communication_overlap", "kv_reserve_initial", "kv_reserve_floor", "kv_reserve_decay_steps", "gemm_half_efficiency_tokens", "gemm_half_efficiency_depth",
         "moe_gemm_half_efficiency_tokens", "attention_half_efficiency_tokens", "kernel_launch_us", "moe_kernel_us", "inter_node_collective_us",
     };
 
@@ -242,6 +242,12 @@ public sealed class EfficiencyCatalog : IProfileSource
                 0 => false,
                 1 => true,
                 _ => throw new InputException(FilePath, "prefill_first", "must be 0 (decode and prompt chunks share a step) or 1 (new prompts run alone)."),
+            },
+            MoeCommunicationOverlap = values["moe_communication_overlap"] switch
+            {
+                0 => false,
+                1 => true,
+                _ => throw new InputException(FilePath, "moe_communication_overlap", "must be 0 (the MoE all-to-all adds to compute) or 1 (two-batch overlap hides it behind compute)."),
             },
             ApiServerTokenUs = values["api_server_token_us"],
             ApiServerRequestMs = values["api_server_request_ms"],

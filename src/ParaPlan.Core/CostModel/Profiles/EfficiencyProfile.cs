@@ -114,6 +114,12 @@ public sealed record EfficiencyProfile
     public required bool PrefillFirst { get; init; }
 
     /// <summary>
+    /// True when the engine overlaps the MoE all-to-all of one half of the batch with the other half's compute
+    /// (SGLang's two-batch overlap, <c>--enable-two-batch-overlap</c>): a plan relying on it launches with the flag.
+    /// </summary>
+    public required bool MoeCommunicationOverlap { get; init; }
+
+    /// <summary>
     /// CPU time one API-server process of the engine spends per token it streams (detokenising, the server-sent
     /// event, the HTTP write), microseconds: what sizes the front end of a deployment (API-server processes per
     /// instance, e.g. vLLM <c>--api-server-count</c>) and, in validation, the server's share of a served run's
@@ -149,6 +155,25 @@ public sealed record EfficiencyProfile
 
     /// <summary>Which profile entries were combined (e.g. "trtllm/h100-sxm over generic/*").</summary>
     public required string Name { get; init; }
+
+    /// <summary>The large-GEMM efficiency of a GEMM that runs in <paramref name="runsIn"/>: its 16-, 8- or 4-bit fraction of that format's peak.</summary>
+    public double GemmEfficiencyFor(Domain.NumericFormat runsIn) => Domain.NumericFormats.BytesPerElement(runsIn) switch
+    {
+        < 1.0 => Gemm4BitComputeEfficiency,
+        < 2.0 => Gemm8BitComputeEfficiency,
+        _ => GemmComputeEfficiency,
+    };
+
+    /// <summary>The names of the numeric values (as in the data file) <see cref="Get"/> and <see cref="With"/> take.</summary>
+    public static IReadOnlyList<string> NumericKeys { get; } =
+    [
+        "gemm_compute_efficiency", "gemm_8bit_compute_efficiency", "gemm_4bit_compute_efficiency", "gemm_half_efficiency_tokens",
+        "gemm_half_efficiency_depth", "memory_bandwidth_efficiency", "kernel_launch_us", "moe_gemm_compute_efficiency", "moe_gemm_half_efficiency_tokens",
+        "moe_memory_bandwidth_efficiency", "moe_kernel_us", "expert_overhead_us", "attention_compute_efficiency",
+        "attention_half_efficiency_tokens", "attention_kv_bandwidth_efficiency", "intra_node_link_efficiency", "inter_node_link_efficiency",
+        "collective_overhead_us", "inter_node_collective_us", "step_overhead_ms", "layer_overhead_us", "moe_layer_overhead_us", "sequence_overhead_us", "request_overhead_ms",
+        "api_server_token_us", "api_server_request_ms",
+    ];
 
     /// <summary>This profile with one numeric value (named as in the data file) replaced.</summary>
     public EfficiencyProfile With(string key, double value) => key switch

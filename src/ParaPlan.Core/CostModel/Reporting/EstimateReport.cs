@@ -24,16 +24,6 @@ internal sealed class EstimateReport
     private readonly ModelShard _shard;
     private readonly StageLayout _layout;
     private readonly StagePhysics _physics;
-    private static readonly string[] NumericKeys =
-    [
-        "gemm_compute_efficiency", "gemm_8bit_compute_efficiency", "gemm_4bit_compute_efficiency", "gemm_half_efficiency_tokens",
-        "gemm_half_efficiency_depth", "memory_bandwidth_efficiency", "kernel_launch_us", "moe_gemm_compute_efficiency", "moe_gemm_half_efficiency_tokens",
-        "moe_memory_bandwidth_efficiency", "moe_kernel_us", "expert_overhead_us", "attention_compute_efficiency",
-        "attention_half_efficiency_tokens", "attention_kv_bandwidth_efficiency", "intra_node_link_efficiency", "inter_node_link_efficiency",
-        "collective_overhead_us", "inter_node_collective_us", "step_overhead_ms", "layer_overhead_us", "moe_layer_overhead_us", "sequence_overhead_us", "request_overhead_ms",
-        "api_server_token_us", "api_server_request_ms",
-    ];
-
     private readonly List<string> _assumptions = [];
     private readonly List<string> _warnings = [];
 
@@ -145,7 +135,7 @@ internal sealed class EstimateReport
     private Dictionary<string, double> EfficiencyValues()
     {
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (string key in NumericKeys)
+        foreach (string key in EfficiencyProfile.NumericKeys)
         {
             values[key] = _profile.Get(key);
         }

@@ -57,20 +57,34 @@ public static class FittedProfilesWriter
             string source = Source(level, fit, command);
             var values = new JsonObject();
             var sources = new JsonObject();
+            var notes = new List<string>();
             foreach ((string key, double value) in level.Values)
             {
+                if (fit.AtBounds.FirstOrDefault(b => b.Level == level.Engine && b.Key == key) is { } bound)
+                {
+                    // Never shipped: a value the fit drove to an end of its range is a finding, not a result.
+                    notes.Add(string.Create(CultureInfo.InvariantCulture, $"{key} not written: the fit ended at {bound.Value:0.###}, an end of its range {bound.Min:0.###}-{bound.Max:0.###} (docs/validation.md)"));
+                    continue;
+                }
+
                 values[key] = value;
                 sources[key] = source;
             }
 
-            profiles.Add(new JsonObject
+            var entry = new JsonObject
             {
                 ["engine"] = level.Engine,
                 ["gpu"] = level.Gpu,
                 ["fitted"] = true,
                 ["values"] = values,
                 ["sources"] = sources,
-            });
+            };
+            if (notes.Count > 0)
+            {
+                entry["notes"] = string.Join("; ", notes);
+            }
+
+            profiles.Add(entry);
         }
 
         string text = root.ToJsonString(Options) + "\n";

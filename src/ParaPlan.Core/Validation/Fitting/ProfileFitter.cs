@@ -100,13 +100,16 @@ public static class ProfileFitter
                 foreach (FitParameter parameter in FitParameters.Engine)
                 {
                     Dictionary<string, double> values = engineValues[engine.Key];
-                    double best = Search(parameter, candidate =>
+                    double? best = Search(parameter, candidate =>
                     {
                         var trial = new Dictionary<string, double>(values, StringComparer.Ordinal) { [parameter.Key] = candidate };
                         var profiles = new Overrides(new Dictionary<string, Dictionary<string, double>>(engineValues, StringComparer.Ordinal) { [engine.Key] = trial }, start);
                         return Loss(engineRecords, profiles, m => harness.GetValueOrDefault(m.Record.SourceKey, HarnessCosts.None));
                     });
-                    values[parameter.Key] = best;
+                    if (best is { } value)
+                    {
+                        values[parameter.Key] = value;
+                    }
                 }
             }
 
@@ -169,8 +172,8 @@ public static class ProfileFitter
             foreach (FitParameter parameter in FitParameters.Harness)
             {
                 HarnessCosts current = costs;
-                double best = Search(parameter, candidate => Loss(records, profiles, m => ServedHarness(m, current.With(parameter.Key, candidate))));
-                costs = costs.With(parameter.Key, best);
+                double? best = Search(parameter, candidate => Loss(records, profiles, m => ServedHarness(m, current.With(parameter.Key, candidate))));
+                costs = costs.With(parameter.Key, best ?? 0);
             }
         }
 
@@ -179,12 +182,14 @@ public static class ProfileFitter
 
     /// <summary>
     /// The value in [min, max] with the lowest loss: nine evenly spaced points, then twice five points between the
-    /// best one's neighbours. Ties go to the lower value.
+    /// best one's neighbours. Ties go to the lower value. Null when the loss is the same over the whole range: the
+    /// records say nothing about this value (an engine without MoE runs and its MoE overhead, runs without a measured
+    /// TTFT and the request overhead), which is then not fitted.
     /// </summary>
-    private static double Search(FitParameter parameter, Func<double, double> loss)
+    private static double? Search(FitParameter parameter, Func<double, double> loss)
     {
         double lo = parameter.Min, hi = parameter.Max;
-        double best = lo, bestLoss = double.PositiveInfinity;
+        double best = lo, bestLoss = double.PositiveInfinity, worstLoss = double.NegativeInfinity;
         int points = 9;
         for (int pass = 0; pass < 3; pass++)
         {
@@ -193,11 +198,17 @@ public static class ProfileFitter
             {
                 double candidate = lo + (i * step);
                 double l = loss(candidate);
+                worstLoss = Math.Max(worstLoss, l);
                 if (l < bestLoss - 1e-12)
                 {
                     bestLoss = l;
                     best = candidate;
                 }
+            }
+
+            if (pass == 0 && worstLoss - bestLoss < 1e-12)
+            {
+                return null;
             }
 
             lo = Math.Max(parameter.Min, best - step);
