@@ -66,6 +66,7 @@ public static class CliApp
             DagCommand.Create(output),
             ValidateCommand.Create(output),
             KernelsCommand.Create(output),
+            CalibrateCommand.Create(output),
         };
         return root;
     }

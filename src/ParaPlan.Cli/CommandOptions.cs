@@ -1,4 +1,6 @@
 using System.CommandLine;
+using ParaPlan.CostModel.Profiles;
+using ParaPlan.Input;
 
 namespace ParaPlan.Cli;
 
@@ -18,6 +20,16 @@ internal static class CommandOptions
     }
 
     public static Argument<string> InputFile(string description) => new("file") { Description = description };
+
+    /// <summary><c>--profiles FILE</c>: a profiles file laid over the built-in efficiency profiles.</summary>
+    public static Option<string?> Profiles() => new("--profiles")
+    {
+        Description = "A profiles file (the format of data/efficiency/profiles.json, e.g. what 'paraplan calibrate' writes) laid over the built-in efficiency profiles; its entries need not give every value.",
+    };
+
+    /// <summary>The built-in profiles, with the file of <c>--profiles</c> laid over them when one is given.</summary>
+    public static EfficiencyCatalog LoadProfiles(string? path) =>
+        path is null ? EfficiencyCatalog.BuiltIn : EfficiencyCatalog.BuiltIn.WithOverlay(DocumentLoader.ReadText(path), path);
 
     public static OutputFormat ParseFormat(string text) => text switch
     {

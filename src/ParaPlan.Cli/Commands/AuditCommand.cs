@@ -2,6 +2,7 @@ using System.CommandLine;
 using ParaPlan.Audit;
 using ParaPlan.Catalog;
 using ParaPlan.Cli.Rendering;
+using ParaPlan.CostModel.Profiles;
 using ParaPlan.Domain;
 
 namespace ParaPlan.Cli.Commands;
@@ -13,6 +14,7 @@ internal static class AuditCommand
     {
         Argument<string> file = CommandOptions.InputFile("A plan file: a scenario with 'parallel' and 'claims' (the figures the plan states).");
         Option<string> format = CommandOptions.Format();
+        Option<string?> profiles = CommandOptions.Profiles();
         var command = new Command("audit", """
             Check a written deployment plan: the degrees and the GPU count they imply (including the common mistake
             of multiplying EP in), divisibility of heads, KV heads, experts and layers, the declared parameter
@@ -26,15 +28,18 @@ internal static class AuditCommand
             Examples:
               paraplan audit examples/seeds/seed-0-qwen3-235b.plan.yaml
               paraplan audit my-plan.yaml --format json
+              paraplan audit my-plan.yaml --profiles calibrated.json
             """)
         {
             file,
             format,
+            profiles,
         };
         command.SetAction(parse =>
         {
+            EfficiencyCatalog catalog = CommandOptions.LoadProfiles(parse.GetValue(profiles));
             Scenario plan = ScenarioReader.ReadFile(parse.GetValue(file)!);
-            AuditResult audit = Auditor.Audit(plan);
+            AuditResult audit = Auditor.Audit(plan, profiles: catalog);
             OutputFormat chosen = CommandOptions.ParseFormat(parse.GetValue(format)!);
             if (chosen == OutputFormat.Json)
             {

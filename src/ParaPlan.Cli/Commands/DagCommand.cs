@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using ParaPlan.Catalog;
 using ParaPlan.Cli.Rendering;
+using ParaPlan.CostModel.Profiles;
 using ParaPlan.Dag;
 using ParaPlan.Domain;
 using ParaPlan.Input;
@@ -27,6 +28,7 @@ internal static class DagCommand
         phase.AcceptOnlyFromAmong("prefill", "decode");
         Option<string?> collapse = new("--collapse") { Description = "tp: one node per tensor-parallel group instead of one per GPU." };
         collapse.AcceptOnlyFromAmong("tp");
+        Option<string?> profiles = CommandOptions.Profiles();
         var command = new Command("dag", """
             The deployment DAG: every operator of every layer on the GPUs that run it (embedding, norms, QKV,
             attention, output projection, router, experts per EP rank, shared experts, FFN, LM head) with its
@@ -46,10 +48,12 @@ internal static class DagCommand
             layers,
             phase,
             collapse,
+            profiles,
         };
         command.SetAction(parse =>
         {
             string path = parse.GetValue(file)!;
+            EfficiencyCatalog catalog = CommandOptions.LoadProfiles(parse.GetValue(profiles));
             Scenario scenario = ScenarioReader.ReadFile(path);
             ParallelStrategy strategy;
             if (scenario.Parallel is { } stated)
@@ -64,7 +68,7 @@ internal static class DagCommand
             }
             else
             {
-                PlanResult plan = Planner.Plan(scenario, suggest: false);
+                PlanResult plan = Planner.Plan(scenario, suggest: false, profiles: catalog);
                 var p = plan.Best.Parallel;
                 strategy = new ParallelStrategy(p.Tp, p.Sp, p.Dp, p.Pp, p.Ep, p.Replicas);
                 scenario = scenario with { Workload = new Workload(scenario.Workload.InputTokens, scenario.Workload.OutputTokens, ConcurrencySetting.Of(plan.Best.Concurrency)) };
@@ -77,12 +81,12 @@ internal static class DagCommand
             if (chosen == "trace")
             {
                 var phases = phaseText is null ? new[] { DagPhase.Prefill, DagPhase.Decode } : [Phase(phaseText)];
-                var dags = phases.Select(ph => DagBuilder.Build(scenario, strategy, ph, first, last, collapseTp)).ToList();
+                var dags = phases.Select(ph => DagBuilder.Build(scenario, strategy, ph, first, last, collapseTp, catalog)).ToList();
                 output.Output.WriteLine(DagFormats.ToTrace(dags, scenario.Hardware.GpusPerNode));
                 return ExitCodes.Success;
             }
 
-            DeploymentDag dag = DagBuilder.Build(scenario, strategy, Phase(phaseText ?? "decode"), first, last, collapseTp);
+            DeploymentDag dag = DagBuilder.Build(scenario, strategy, Phase(phaseText ?? "decode"), first, last, collapseTp, catalog);
             switch (chosen)
             {
                 case "json":

@@ -28,6 +28,7 @@ internal static class EstimateCommand
         {
             Description = "Use this many sequences in flight (or max) instead of the scenario's workload.concurrency.",
         };
+        Option<string?> profiles = CommandOptions.Profiles();
         var command = new Command("estimate", """
             Cost the strategy in the scenario's 'parallel': what each GPU holds (weights as each degree really
             splits them, KV cache, activations, runtime reserve), the largest concurrency that fits when the
@@ -40,6 +41,7 @@ internal static class EstimateCommand
               paraplan estimate examples/qwen3-235b-8xh100.yaml
               paraplan estimate examples/deepseek-v3-2x8xh200.yaml --format json
               paraplan estimate examples/qwen3-235b-8xh100.yaml --parallel tp=1,dp=8,ep=8 --concurrency 128
+              paraplan estimate my-deployment.yaml --profiles calibrated.json
             """)
         {
             file,
@@ -47,10 +49,13 @@ internal static class EstimateCommand
             skew,
             parallelOverride,
             concurrencyOverride,
+            profiles,
         };
         command.SetAction(parse =>
         {
             string path = parse.GetValue(file)!;
+            string? profilesFile = parse.GetValue(profiles);
+            EfficiencyCatalog catalog = CommandOptions.LoadProfiles(profilesFile);
             Scenario scenario = ScenarioReader.ReadFile(path);
             if (parse.GetValue(parallelOverride) is { } text)
             {
@@ -77,7 +82,7 @@ internal static class EstimateCommand
                 throw new InputException(string.Empty, "--routing-skew", "must be 0 or more.");
             }
 
-            EfficiencyProfile profile = EfficiencyCatalog.BuiltIn.Resolve(scenario.Engine, scenario.Hardware.Gpu);
+            EfficiencyProfile profile = catalog.Resolve(scenario.Engine, scenario.Hardware.Gpu);
             EstimateResult estimate = Estimator.Estimate(scenario, strategy, profile, routingSkew);
             estimate = estimate with
             {
@@ -91,7 +96,7 @@ internal static class EstimateCommand
             }
             else
             {
-                DocumentWriter.Write(EstimateReportBuilder.Build(estimate, path), chosen, output);
+                DocumentWriter.Write(EstimateReportBuilder.Build(estimate, path, profilesFile), chosen, output);
             }
 
             return estimate.Checks.All(c => c.Passed) ? ExitCodes.Success : ExitCodes.No;

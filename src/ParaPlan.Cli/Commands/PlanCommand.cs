@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ParaPlan.Catalog;
 using ParaPlan.Cli.Rendering;
+using ParaPlan.CostModel.Profiles;
 using ParaPlan.Domain;
 using ParaPlan.Planning;
 using ParaPlan.Reports;
@@ -14,6 +15,7 @@ internal static class PlanCommand
     {
         Argument<string> file = CommandOptions.InputFile("A scenario file (YAML or JSON); its 'parallel', if any, is ignored.");
         Option<string> format = CommandOptions.Format();
+        Option<string?> profiles = CommandOptions.Profiles();
         var command = new Command("plan", """
             Search every valid strategy (tp, sp, dp, pp, ep, replicas) within the GPU budget, and the concurrency
             when the workload says 'max'; rank those that meet every requirement by the objective (throughput,
@@ -27,15 +29,23 @@ internal static class PlanCommand
             Examples:
               paraplan plan examples/qwen3-235b-8xh100.yaml
               paraplan plan examples/seed-0-qwen3-235b.yaml --format markdown
+              paraplan plan my-deployment.yaml --profiles calibrated.json
             """)
         {
             file,
             format,
+            profiles,
         };
         command.SetAction(parse =>
         {
+            string? profilesFile = parse.GetValue(profiles);
+            EfficiencyCatalog catalog = CommandOptions.LoadProfiles(profilesFile);
             Scenario scenario = ScenarioReader.ReadFile(parse.GetValue(file)!);
-            PlanResult plan = Planner.Plan(scenario);
+            PlanResult plan = Planner.Plan(scenario, profiles: catalog);
+            if (profilesFile is not null)
+            {
+                plan = plan with { Reproduce = $"{plan.Reproduce} --profiles {profilesFile}" };
+            }
             OutputFormat chosen = CommandOptions.ParseFormat(parse.GetValue(format)!);
             if (chosen == OutputFormat.Json)
             {
@@ -43,7 +53,7 @@ internal static class PlanCommand
             }
             else
             {
-                DocumentWriter.Write(PlanReportBuilder.Build(plan, ScenarioCheck.From(scenario with { Parallel = null })), chosen, output);
+                DocumentWriter.Write(PlanReportBuilder.Build(plan, ScenarioCheck.From(scenario with { Parallel = null }), profilesFile), chosen, output);
             }
 
             return plan.Infeasible is null ? ExitCodes.Success : ExitCodes.No;

@@ -6,25 +6,40 @@ namespace ParaPlan.Cli.Rendering;
 /// <summary>The human report of <c>paraplan estimate</c>.</summary>
 internal static class EstimateReportBuilder
 {
-    public static ReportDocument Build(EstimateResult e, string file)
+    /// <param name="e">The estimate.</param>
+    /// <param name="file">The scenario file.</param>
+    /// <param name="profilesFile">The <c>--profiles</c> file laid over the built-in profiles, if any: the report then names the entries used.</param>
+    public static ReportDocument Build(EstimateResult e, string file, string? profilesFile = null)
     {
         var doc = new ReportDocument();
         var p = e.Parallel;
         doc.Heading($"Estimate: {e.Model} on {p.Gpus} x {e.Gpu} ({e.Engine})");
-        doc.Facts(
+        var facts = new List<(string Label, string Value)>
+        {
             ("Strategy", string.Create(CultureInfo.InvariantCulture, $"tp {p.Tp}, sp {p.Sp}, dp {p.Dp}, pp {p.Pp}, ep {p.Ep}, replicas {p.Replicas} = {p.Gpus} GPUs")),
             ("Concurrency", $"{e.Concurrency} sequences ({Figures.Number(e.RunningSequencesPerGroup, "0.#")} running per {(p.Dp > 1 ? "DP group" : "instance")}; memory allows {Figures.Whole(e.ConcurrencyLimitByMemory)})"),
             ("TTFT", $"{Ms(e.TtftMs)} until every request has its first token (mean {Ms(e.MeanTtftMs)})"),
             ("TPOT", $"{Ms(e.TpotMs)} per output token ({Figures.Number(1000 / e.TpotMs, "0.#")} tokens/s per user)"),
             ("Throughput", $"{Figures.Number(e.OutputTokensPerSPerGpu, "0.#")} output tokens/s per GPU, {Figures.Number(e.TotalTokensPerSPerGpu, "0.#")} total (input + output)"),
             ("Physics bounds", $"decode at most {Figures.Number(e.Bounds.ComputeOutputTokensPerSPerGpu, "0")} tokens/s per GPU by compute ({Figures.Number(e.Bounds.PeakTflops, "0.#")} TFLOPS x efficiency / 2 x active parameters), {Figures.Number(e.Bounds.BandwidthOutputTokensPerSPerGpu, "0")} by memory bandwidth at this batch"),
-            ("Source", file));
+            ("Source", file),
+        };
+        if (profilesFile is not null)
+        {
+            facts.Add(("Profiles", ProfilesText(e, profilesFile)));
+        }
+
+        doc.Facts(facts);
 
         Sections(doc, e);
         doc.Bullets("Assumptions", e.Assumptions);
         doc.Bullets("Warnings", e.Warnings);
         return doc;
     }
+
+    /// <summary>What <c>--profiles</c> laid over the built-in profiles, and the entries the estimate used.</summary>
+    public static string ProfilesText(EstimateResult e, string profilesFile) =>
+        $"{profilesFile} laid over the built-in profiles; entries used: {e.EfficiencyProfile}";
 
     /// <summary>Memory, checks, the two phase breakdowns, expert load and communication: shared with the plan report.</summary>
     public static void Sections(ReportDocument doc, EstimateResult e)

@@ -11,7 +11,10 @@ internal static class PlanReportBuilder
     /// <summary>GPUs listed one by one in the mapping; beyond this the first replica is listed and the rest summarised.</summary>
     private const int MappingRows = 64;
 
-    public static ReportDocument Build(PlanResult plan, ScenarioCheck conditions)
+    /// <param name="plan">The plan.</param>
+    /// <param name="conditions">The scenario's conditions as read.</param>
+    /// <param name="profilesFile">The <c>--profiles</c> file laid over the built-in profiles, if any: the report then names the entries used.</param>
+    public static ReportDocument Build(PlanResult plan, ScenarioCheck conditions, string? profilesFile = null)
     {
         EstimateResult b = plan.Best;
         StrategySummary p = b.Parallel;
@@ -22,12 +25,20 @@ internal static class PlanReportBuilder
             : $"NOT FEASIBLE: {plan.Infeasible}. The closest candidate is shown.");
 
         doc.Heading("Conditions", 2);
-        doc.Facts(
+        var facts = new List<(string Label, string Value)>
+        {
             ("Model", $"{conditions.Model.Name}: {Figures.Parameters(conditions.Model.TotalParameters)} total, {Figures.Parameters(conditions.Model.ActiveParameters)} active per token, {conditions.Model.NumHiddenLayers} layers"),
             ("GPU", $"{conditions.Gpu.Name}, {Figures.Number(conditions.Gpu.MemoryGb)} GB, {Figures.Number(conditions.Gpu.MemoryBandwidthTbps)} TB/s; {(conditions.Gpus is { } n ? $"{n} available" : $"ample (searched up to {plan.Search.GpuBudget})")}, {conditions.GpusPerNode} per node"),
             ("Precision", $"weights {conditions.Precision.Weights}, KV cache {conditions.Precision.KvCache}"),
             ("Workload", $"input {ConditionText.Range(conditions.Workload.InputTokens)} tokens, output {conditions.Workload.OutputTokens}, concurrency {conditions.Workload.Concurrency}"),
-            ("Requirements", ConditionText.Requirements(conditions.Requirements)));
+            ("Requirements", ConditionText.Requirements(conditions.Requirements)),
+        };
+        if (profilesFile is not null)
+        {
+            facts.Add(("Profiles", EstimateReportBuilder.ProfilesText(b, profilesFile)));
+        }
+
+        doc.Facts(facts);
 
         doc.Heading("Chosen strategy", 2);
         doc.Facts(

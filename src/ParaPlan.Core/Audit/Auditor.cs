@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ParaPlan.CostModel;
+using ParaPlan.CostModel.Profiles;
 using ParaPlan.Domain;
 using ParaPlan.Planning;
 using ParaPlan.Reports;
@@ -21,9 +22,14 @@ public static partial class Auditor
     /// <summary>Relative gap beyond which a figure is wrong (an error); between the two it is doubtful (a warning).</summary>
     public const double Wrong = 0.5;
 
-    public static AuditResult Audit(Scenario plan, bool correct = true)
+    /// <param name="plan">The plan: a scenario with its strategy and claims.</param>
+    /// <param name="correct">False to skip the search for the corrected plan.</param>
+    /// <param name="profiles">Where the efficiency profile comes from (<c>--profiles</c>); the built-in catalog by default.</param>
+    public static AuditResult Audit(Scenario plan, bool correct = true, IProfileSource? profiles = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        profiles ??= EfficiencyCatalog.BuiltIn;
+        EfficiencyProfile profile = profiles.Resolve(plan.Engine, plan.Hardware.Gpu);
         var findings = new List<AuditFinding>();
         ModelArchitecture model = plan.Model;
         IReadOnlyDictionary<string, double> claims = plan.Claims;
@@ -49,7 +55,7 @@ public static partial class Auditor
         if (plan.Parallel is not { } strategy)
         {
             findings.Add(new AuditFinding("parallel", Severity.Error, null, null, "the plan states no strategy ('parallel'): nothing to audit but its conditions"));
-            return Finish(plan, findings, null, null, null, correct);
+            return Finish(plan, findings, null, null, null, correct, profiles);
         }
 
         IReadOnlyList<StrategyViolation> violations = StrategyRules.Check(strategy, model, plan.Hardware.GpuCount);
@@ -72,26 +78,26 @@ public static partial class Auditor
         }
 
         // ---- figures ----
-        EstimateResult computed = Estimator.Estimate(plan with { Parallel = computedFor }, computedFor);
-        IReadOnlyList<EstimateResult> readings = computedFor == strategy ? [computed] : Readings(plan, strategy, computedFor);
-        var figures = new FigureChecks(plan, strategy, computedFor, computed, readings, assumption, findings);
+        EstimateResult computed = Estimator.Estimate(plan with { Parallel = computedFor }, computedFor, profile);
+        IReadOnlyList<EstimateResult> readings = computedFor == strategy ? [computed] : Readings(plan, strategy, computedFor, profile);
+        var figures = new FigureChecks(plan, strategy, computedFor, computed, readings, assumption, findings, profile);
         figures.Run(claims);
 
         // ---- notions that do not belong in an inference plan ----
         CheckNotions(plan, findings);
-        return Finish(plan, findings, strategy, computed, assumption, correct);
+        return Finish(plan, findings, strategy, computed, assumption, correct, profiles);
     }
 
     private const double ScenarioReaderTolerance = 0.05;
 
-    private static AuditResult Finish(Scenario plan, List<AuditFinding> findings, ParallelStrategy? strategy, EstimateResult? computed, string? assumption, bool correct)
+    private static AuditResult Finish(Scenario plan, List<AuditFinding> findings, ParallelStrategy? strategy, EstimateResult? computed, string? assumption, bool correct, IProfileSource profiles)
     {
         EstimateResult? corrected = null;
         EstimateResult? closest = null;
         string? correctedInfeasible = null;
         if (correct)
         {
-            PlanResult best = Planner.Plan(plan with { Parallel = null }, suggest: false);
+            PlanResult best = Planner.Plan(plan with { Parallel = null }, suggest: false, profiles: profiles);
             if (best.Infeasible is null)
             {
                 corrected = best.Best;
@@ -168,7 +174,7 @@ public static partial class Auditor
     /// valid (tp among the divisors of the heads up to the stated tp, ep among the values that split the stage and the
     /// experts), the rest as stated. A claim outside the range of all readings is wrong whatever the author meant.
     /// </summary>
-    private static List<EstimateResult> Readings(Scenario plan, ParallelStrategy stated, ParallelStrategy nearest)
+    private static List<EstimateResult> Readings(Scenario plan, ParallelStrategy stated, ParallelStrategy nearest, EfficiencyProfile profile)
     {
         ModelArchitecture model = plan.Model;
         var tps = stated.TensorParallel == nearest.TensorParallel
@@ -184,12 +190,12 @@ public static partial class Auditor
                 var reading = new ParallelStrategy(tp, nearest.SequenceParallel, nearest.DataParallel, nearest.PipelineParallel, ep, nearest.Replicas);
                 if (StrategyRules.Check(reading, model, null).Count == 0)
                 {
-                    readings.Add(Estimator.Estimate(plan with { Parallel = reading }, reading));
+                    readings.Add(Estimator.Estimate(plan with { Parallel = reading }, reading, profile));
                 }
             }
         }
 
-        return readings.Count > 0 ? readings : [Estimator.Estimate(plan with { Parallel = nearest }, nearest)];
+        return readings.Count > 0 ? readings : [Estimator.Estimate(plan with { Parallel = nearest }, nearest, profile)];
     }
 
     private static void CheckNotions(Scenario plan, List<AuditFinding> findings)

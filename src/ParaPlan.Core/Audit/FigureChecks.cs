@@ -12,7 +12,7 @@ namespace ParaPlan.Audit;
 /// </summary>
 internal sealed class FigureChecks(
     Scenario plan, ParallelStrategy stated, ParallelStrategy computedFor, EstimateResult computed, IReadOnlyList<EstimateResult> readings,
-    string? assumption, List<AuditFinding> findings)
+    string? assumption, List<AuditFinding> findings, EfficiencyProfile profile)
 {
     private readonly ModelArchitecture _model = plan.Model;
 
@@ -227,7 +227,7 @@ internal sealed class FigureChecks(
         // TTFT's meaning differs between documents: one request alone, or the whole batch arriving together (the
         // contract's). Both are computed; a claim between them is right under one reading.
         Scenario single = plan with { Workload = new Workload(plan.Workload.InputTokens, plan.Workload.OutputTokens, ConcurrencySetting.Of(1)) };
-        double alone = Estimator.Figures(single, computedFor, EfficiencyCatalog.BuiltIn.Resolve(plan.Engine, _gpu)).TtftMs;
+        double alone = Estimator.Figures(single, computedFor, profile).TtftMs;
         double all = computed.TtftMs;
         double prefillFlops = 2.0 * _model.ActiveParameters * plan.Workload.InputTokens.Max;
         double floorMs = prefillFlops / (computedFor.GpusPerInstance * PeakFlops) * 1000;

@@ -25,7 +25,11 @@ public sealed record BenchmarkRun
     /// <summary>The client's concurrency cap (<c>max_concurrency</c>, GenAI-Perf's <c>concurrency</c>) when one was set.</summary>
     public int? Concurrency { get; init; }
 
-    /// <summary>Requests per second the client offered; null or positive infinity when every request was sent at once.</summary>
+    /// <summary>
+    /// Requests per second the client offered: positive infinity when every request was sent at once (vLLM "inf",
+    /// SGLang's bare Infinity); trtllm-bench's issue rate (1.0526E+15 when it issued them together); null when the
+    /// file does not say (<see cref="RunPattern"/> tells a burst from a stream).
+    /// </summary>
     public double? RequestRate { get; init; }
 
     /// <summary>Requests the client was told to send (<c>num_prompts</c>, <c>num_requests</c>, <c>request_count</c>).</summary>

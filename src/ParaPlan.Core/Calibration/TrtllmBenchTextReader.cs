@@ -7,7 +7,8 @@ namespace ParaPlan.Calibration;
 /// The report <c>trtllm-bench throughput</c> prints (reporting.py, <c>report_statistics</c>): "Label: value" lines
 /// in sections <c>= ENGINE DETAILS</c> or <c>= PYTORCH BACKEND</c>, <c>= REQUEST DETAILS</c>,
 /// <c>= WORLD + RUNTIME INFORMATION</c> (TP/PP/EP Size, Max Runtime Batch Size, Max Runtime Tokens, Scheduling
-/// Policy, KV Memory Percentage as "90.00%"), <c>= PERFORMANCE OVERVIEW</c> (Request Throughput (req/sec), Total
+/// Policy, KV Memory Percentage as "90.00%", Issue Rate (req/sec): the rate the benchmark issued its requests at,
+/// read as the request rate; 1.0526E+15 in the NVIDIA blog's report, i.e. all at once), <c>= PERFORMANCE OVERVIEW</c> (Request Throughput (req/sec), Total
 /// Output Throughput (tokens/sec), Total Token Throughput (tokens/sec), Total Latency (ms), Average request latency
 /// (ms), Average time-to-first-token [TTFT] (ms), Average time-per-output-token [TPOT] (ms)) and the per-request
 /// breakdowns "[TTFT] P50    : 159.7857", "[TPOT] ...", "[Latency] ..." in ms. Releases up to 0.17 printed
@@ -93,6 +94,7 @@ internal static partial class TrtllmBenchTextReader
             MaxNumTokens = report.Whole("Max Runtime Tokens"),
             SchedulingPolicy = report.Text("Scheduling Policy"),
             KvCacheMemoryFraction = report.Number("KV Memory Percentage") / 100,
+            RequestRate = report.Number("Issue Rate (req/sec)"),
             RequestsPerS = report.Number("Request Throughput (req/sec)"),
             OutputTokensPerS = output,
             TotalTokensPerS = report.Number("Total Token Throughput (tokens/sec)"),

@@ -50,10 +50,17 @@ public sealed class DagBuilder
     private double TokensPerGroup { get; }
 
     /// <summary>Builds the DAG of <paramref name="strategy"/> for layers <paramref name="firstLayer"/>..<paramref name="lastLayer"/> (inclusive).</summary>
-    public static DeploymentDag Build(Scenario scenario, ParallelStrategy strategy, DagPhase phase, int? firstLayer = null, int? lastLayer = null, bool collapseTp = false)
+    /// <param name="scenario">The deployment conditions.</param>
+    /// <param name="strategy">The strategy whose DAG is built.</param>
+    /// <param name="phase">A decode step or a prefill chunk.</param>
+    /// <param name="firstLayer">First layer shown (default 0).</param>
+    /// <param name="lastLayer">Last layer shown (default the model's last).</param>
+    /// <param name="collapseTp">True for one node per tensor-parallel group instead of one per GPU.</param>
+    /// <param name="profiles">Where the efficiency profile comes from (<c>--profiles</c>); the built-in catalog by default.</param>
+    public static DeploymentDag Build(Scenario scenario, ParallelStrategy strategy, DagPhase phase, int? firstLayer = null, int? lastLayer = null, bool collapseTp = false, IProfileSource? profiles = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
-        OperatorDescription description = Estimator.Describe(scenario, strategy, EfficiencyCatalog.BuiltIn.Resolve(scenario.Engine, scenario.Hardware.Gpu));
+        OperatorDescription description = Estimator.Describe(scenario, strategy, (profiles ?? EfficiencyCatalog.BuiltIn).Resolve(scenario.Engine, scenario.Hardware.Gpu));
         var builder = new DagBuilder(scenario, strategy, description, phase, collapseTp);
         int first = Math.Max(0, firstLayer ?? 0);
         int last = Math.Min(scenario.Model.LayerCount - 1, lastLayer ?? scenario.Model.LayerCount - 1);

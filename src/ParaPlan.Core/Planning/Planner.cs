@@ -48,10 +48,14 @@ public static class Planner
 {
     private static readonly int[] ConcurrencyFactors = [2, 4, 8, 16];
 
-    public static PlanResult Plan(Scenario scenario, SearchOptions? options = null, bool suggest = true)
+    /// <param name="scenario">The deployment conditions.</param>
+    /// <param name="options">How many runners-up and Pareto points to keep.</param>
+    /// <param name="suggest">False to skip the searches for what would make an infeasible scenario feasible.</param>
+    /// <param name="profiles">Where the efficiency profile comes from (<c>--profiles</c>); the built-in catalog by default.</param>
+    public static PlanResult Plan(Scenario scenario, SearchOptions? options = null, bool suggest = true, IProfileSource? profiles = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
-        SearchResult search = StrategySearch.Run(scenario, options);
+        SearchResult search = StrategySearch.Run(scenario, options, profiles);
         EstimateResult Full(Candidate c) => Complete(scenario, c, search.Profile);
         EstimateResult best = Full(search.Best);
         var alternatives = search.Alternatives.Select(Full).ToList();
@@ -68,7 +72,7 @@ public static class Planner
             Objective = scenario.Objective.ToString().ToLowerInvariant(),
             Why = [.. alternatives.Select(a => WhyNot(best, a, scenario.Objective))],
             Misses = search.Misses,
-            Suggestions = search.Infeasible is null || !suggest ? [] : Suggestions(scenario, search),
+            Suggestions = search.Infeasible is null || !suggest ? [] : Suggestions(scenario, search, profiles),
             Mapping = map,
             ModuleDivision = ModuleDivisionCheck.Of(map, search.Best.Strategy, scenario.Model),
             Launch = LaunchSettings.For(scenario, search.Best.Strategy, best, modelName),
@@ -131,7 +135,7 @@ public static class Planner
         reference == 0 ? "n/a" : (value / reference - 1).ToString("+0%;-0%;0%", CultureInfo.InvariantCulture);
 
     /// <summary>What would make the scenario feasible: physics first, then more GPUs, less load, a faster GPU.</summary>
-    private static List<string> Suggestions(Scenario scenario, SearchResult search)
+    private static List<string> Suggestions(Scenario scenario, SearchResult search, IProfileSource? profiles)
     {
         var suggestions = new List<string>();
         Requirements r = scenario.Requirements;
@@ -154,7 +158,7 @@ public static class Planner
                 Requirements = new Requirements(maxMemoryUtilization: r.MaxMemoryUtilization),
                 Objective = Objective.Throughput,
             };
-            SearchResult most = StrategySearch.Run(unconstrained);
+            SearchResult most = StrategySearch.Run(unconstrained, profiles: profiles);
             if (most.Best.Figures.OutputTokensPerSPerGpu < wanted)
             {
                 suggestions.Add(string.Create(CultureInfo.InvariantCulture,
@@ -165,7 +169,7 @@ public static class Planner
         if (r.TpotMs is { } tpot)
         {
             Scenario single = scenario with { Workload = new Workload(scenario.Workload.InputTokens, scenario.Workload.OutputTokens, ConcurrencySetting.Of(1)), Requirements = new Requirements(maxMemoryUtilization: r.MaxMemoryUtilization) };
-            SearchResult fastest = StrategySearch.Run(single with { Objective = Objective.Latency });
+            SearchResult fastest = StrategySearch.Run(single with { Objective = Objective.Latency }, profiles: profiles);
             double lowest = fastest.Best.Figures.TpotLongestPromptMs;
             if (lowest > tpot)
             {
@@ -179,7 +183,7 @@ public static class Planner
             foreach (int factor in new[] { 2, 4 })
             {
                 Scenario more = scenario with { Hardware = new HardwareSpec(gpu, gpus * factor, scenario.Hardware.GpusPerNode) };
-                SearchResult wider = StrategySearch.Run(more);
+                SearchResult wider = StrategySearch.Run(more, profiles: profiles);
                 if (wider.Infeasible is null)
                 {
                     suggestions.Add(string.Create(CultureInfo.InvariantCulture,
@@ -194,7 +198,7 @@ public static class Planner
             for (int lower = concurrency / 2; lower >= 1; lower /= 2)
             {
                 Scenario fewer = scenario with { Workload = new Workload(scenario.Workload.InputTokens, scenario.Workload.OutputTokens, ConcurrencySetting.Of(lower)) };
-                SearchResult result = StrategySearch.Run(fewer);
+                SearchResult result = StrategySearch.Run(fewer, profiles: profiles);
                 if (result.Infeasible is null)
                 {
                     suggestions.Add($"lower concurrency: at {lower} sequences the best plan ({result.Best.Strategy}) meets every requirement");
@@ -208,7 +212,7 @@ public static class Planner
             // Per-GPU throughput grows with the batch: more sequences in flight amortise the weight reads.
             foreach (ConcurrencySetting more in ConcurrencyFactors.Select(f => ConcurrencySetting.Of(current * f)).Append(ConcurrencySetting.Max))
             {
-                SearchResult result = StrategySearch.Run(scenario with { Workload = new Workload(scenario.Workload.InputTokens, scenario.Workload.OutputTokens, more) });
+                SearchResult result = StrategySearch.Run(scenario with { Workload = new Workload(scenario.Workload.InputTokens, scenario.Workload.OutputTokens, more) }, profiles: profiles);
                 if (result.Infeasible is null)
                 {
                     suggestions.Add(string.Create(CultureInfo.InvariantCulture,
@@ -221,7 +225,7 @@ public static class Planner
         if (search.Misses.Any(m => m.Requirement == "ttft_ms") && scenario.Workload.InputTokens.Max > 256)
         {
             TokenRange shorter = new(Math.Min(scenario.Workload.InputTokens.Min, scenario.Workload.InputTokens.Max / 2), scenario.Workload.InputTokens.Max / 2);
-            SearchResult result = StrategySearch.Run(scenario with { Workload = new Workload(shorter, scenario.Workload.OutputTokens, scenario.Workload.Concurrency) });
+            SearchResult result = StrategySearch.Run(scenario with { Workload = new Workload(shorter, scenario.Workload.OutputTokens, scenario.Workload.Concurrency) }, profiles: profiles);
             if (result.Infeasible is null)
             {
                 suggestions.Add($"shorter inputs: with prompts up to {shorter.Max} tokens the best plan ({result.Best.Strategy}) meets every requirement");
@@ -230,7 +234,7 @@ public static class Planner
 
         foreach (GpuSpec other in GpuCatalog.BuiltIn.All.Where(g => g.Id != gpu.Id && g.MemoryBandwidthTbps > gpu.MemoryBandwidthTbps))
         {
-            SearchResult result = StrategySearch.Run(scenario with { Hardware = new HardwareSpec(other, scenario.Hardware.GpuCount, other.GpusPerNode) });
+            SearchResult result = StrategySearch.Run(scenario with { Hardware = new HardwareSpec(other, scenario.Hardware.GpuCount, other.GpusPerNode) }, profiles: profiles);
             if (result.Infeasible is null)
             {
                 suggestions.Add($"a faster GPU: on {other.Id} the best plan ({result.Best.Strategy}) meets every requirement");

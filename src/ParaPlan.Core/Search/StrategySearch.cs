@@ -20,12 +20,15 @@ public static class StrategySearch
     /// <summary>GPUs considered when the scenario says they are ample, at most.</summary>
     public const int AmpleCeiling = 1024;
 
-    public static SearchResult Run(Scenario scenario, SearchOptions? options = null)
+    /// <param name="scenario">The deployment conditions.</param>
+    /// <param name="options">How many runners-up and Pareto points to keep.</param>
+    /// <param name="profiles">Where the efficiency profile comes from (<c>--profiles</c>); the built-in catalog by default.</param>
+    public static SearchResult Run(Scenario scenario, SearchOptions? options = null, IProfileSource? profiles = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         options ??= new SearchOptions();
         var clock = Stopwatch.StartNew();
-        EfficiencyProfile profile = EfficiencyCatalog.BuiltIn.Resolve(scenario.Engine, scenario.Hardware.Gpu);
+        EfficiencyProfile profile = (profiles ?? EfficiencyCatalog.BuiltIn).Resolve(scenario.Engine, scenario.Hardware.Gpu);
         ModelArchitecture model = scenario.Model;
         int budget = scenario.Hardware.GpuCount ?? AmpleBudget(scenario);
         var rejected = new SortedDictionary<string, long>(StringComparer.Ordinal);

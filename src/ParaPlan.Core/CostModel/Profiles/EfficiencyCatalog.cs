@@ -36,6 +36,16 @@ public sealed class EfficiencyCatalog : IProfileSource
         "moe_gemm_half_efficiency_tokens", "attention_half_efficiency_tokens", "kernel_launch_us", "moe_kernel_us", "inter_node_collective_us",
     };
 
+    /// <summary>Values that are fractions of a peak (or of a remaining output): at most 1.</summary>
+    private static readonly HashSet<string> FractionKeys = new(StringComparer.Ordinal)
+    {
+        "gemm_compute_efficiency", "gemm_8bit_compute_efficiency", "gemm_4bit_compute_efficiency", "memory_bandwidth_efficiency",
+        "moe_gemm_compute_efficiency", "moe_memory_bandwidth_efficiency", "attention_compute_efficiency", "attention_kv_bandwidth_efficiency",
+        "intra_node_link_efficiency", "inter_node_link_efficiency", "kv_reserve_initial", "kv_reserve_floor",
+    };
+
+    private static readonly string[] EngineNames = [.. Enum.GetNames<EngineKind>().Select(n => n.ToLowerInvariant())];
+
     private readonly List<Entry> _entries;
     private readonly IReadOnlyList<(string Name, List<Entry> Entries)> _overlays;
 
@@ -89,6 +99,11 @@ public sealed class EfficiencyCatalog : IProfileSource
             entry.RejectUnknownKeys(["engine", "gpu", "fitted", "origin", "values", "sources", "notes"], "an efficiency profile");
             bool fitted = entry.Bool("fitted") ?? false;
             string engine = entry.RequiredString("engine").Trim().ToLowerInvariant();
+            if (!EngineNames.Contains(engine, StringComparer.Ordinal))
+            {
+                throw entry.Fail("engine", $"unknown engine '{engine}'; known: {string.Join(", ", EngineNames)}.");
+            }
+
             string gpu = entry.RequiredString("gpu").Trim().ToLowerInvariant();
             var values = new Dictionary<string, double>(StringComparer.Ordinal);
             var sources = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -101,6 +116,16 @@ public sealed class EfficiencyCatalog : IProfileSource
                     if (value < 0 || (value == 0 && !MayBeZero(key)))
                     {
                         throw valueMap.Fail(key, "must be above 0 (overheads may be 0).");
+                    }
+
+                    if (FractionKeys.Contains(key) && value > 1)
+                    {
+                        throw valueMap.Fail(key, string.Create(CultureInfo.InvariantCulture, $"must be a fraction of at most 1; got {value}."));
+                    }
+
+                    if (key == "prefill_first" && value is not (0 or 1))
+                    {
+                        throw valueMap.Fail(key, "must be 0 (decode and prompt chunks share a step) or 1 (new prompts run alone).");
                     }
 
                     values[key] = value;
