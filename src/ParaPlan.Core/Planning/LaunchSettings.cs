@@ -61,6 +61,12 @@ public static class LaunchSettings
             args.Add("--enable-expert-parallel");
         }
 
+        if (e.FrontEnd.ApiServers > 1)
+        {
+            // The front end the plan sized (docs/cost-model.md, "The front end"): more API-server processes than one.
+            args.Add($"--api-server-count {e.FrontEnd.ApiServers}");
+        }
+
         args.Add($"--max-num-seqs {Whole(e.RunningSequencesPerGroup)}");
         args.Add($"--max-model-len {scenario.Workload.MaxContextTokens}");
         args.Add("--max-num-batched-tokens 8192");

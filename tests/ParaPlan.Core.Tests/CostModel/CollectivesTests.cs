@@ -30,4 +30,15 @@ public class CollectivesTests
         Assert.Equal(0, Collectives.RingAllReduce(1, 1e9, 100e9, 1e-6));
         Assert.Equal(0, Collectives.AllToAll(1, 1e9, 100e9, 1e-6));
     }
+
+    [Fact]
+    public void An_all_reduce_across_nodes_reduces_inside_each_node_and_crosses_the_network_once_per_GPU_share()
+    {
+        // 2 nodes of 8, 1.6 GB: inside a node a reduce-scatter and an all-gather of the whole buffer (7/8 x 1.6e9 at
+        // 400 GB/s = 3.5 ms each, plus 3 latencies of 1 us each), across the nodes an all-reduce of 1/8 of it (0.2 GB)
+        // over each GPU's 50 GB/s NIC: 2 x 1/2 x 0.2e9 / 50e9 = 4 ms plus 2 latencies of 5 us.
+        double expected = (2 * (0.0035 + 3e-6)) + (0.004 + 10e-6);
+        Assert.Equal(expected, Collectives.HierarchicalAllReduce(8, 2, 1.6e9, 400e9, 1e-6, 50e9, 5e-6), 12);
+    }
 }
+
