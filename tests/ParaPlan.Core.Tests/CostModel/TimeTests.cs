@@ -53,16 +53,16 @@ public class TimeTests
             + "\nworkload: {input_tokens: 8192, output_tokens: 1, concurrency: 1}\n";
         double flops = 2.0 * 8192 * 3 * 1024 * 4096;
         OperatorCost full = Op(Scenarios.Estimate(fp8, Scenarios.Ideal()).Prefill, "ffn (dense)");
-        OperatorCost half = Op(Scenarios.Estimate(fp8, Scenarios.Ideal() with { LowPrecisionGemmRatio = 0.5 }).Prefill, "ffn (dense)");
+        OperatorCost half = Op(Scenarios.Estimate(fp8, Scenarios.Ideal() with { Gemm8BitComputeEfficiency = 0.5 }).Prefill, "ffn (dense)");
         Assert.Equal(flops / 200e12 * 1000, full.TimeMs, 4);
         Assert.Equal(flops / 100e12 * 1000, half.TimeMs, 4);
 
         // A 16-bit GEMM, and an FP8 checkpoint on a GPU without FP8 tensor cores (its GEMMs run in 16-bit), keep the
         // 16-bit efficiency whatever the ratio.
         string weightOnly = Tiny.Replace("weights: bf16", "weights: fp8", StringComparison.Ordinal) + "\nworkload: {input_tokens: 8192, output_tokens: 1, concurrency: 1}\n";
-        Assert.Equal(flops / 100e12 * 1000, Op(Scenarios.Estimate(weightOnly, Scenarios.Ideal() with { LowPrecisionGemmRatio = 0.5 }).Prefill, "ffn (dense)").TimeMs, 4);
+        Assert.Equal(flops / 100e12 * 1000, Op(Scenarios.Estimate(weightOnly, Scenarios.Ideal() with { Gemm8BitComputeEfficiency = 0.5 }).Prefill, "ffn (dense)").TimeMs, 4);
         string bf16 = Tiny + "\nworkload: {input_tokens: 8192, output_tokens: 1, concurrency: 1}\n";
-        Assert.Equal(flops / 100e12 * 1000, Op(Scenarios.Estimate(bf16, Scenarios.Ideal() with { LowPrecisionGemmRatio = 0.5 }).Prefill, "ffn (dense)").TimeMs, 4);
+        Assert.Equal(flops / 100e12 * 1000, Op(Scenarios.Estimate(bf16, Scenarios.Ideal() with { Gemm8BitComputeEfficiency = 0.5 }).Prefill, "ffn (dense)").TimeMs, 4);
     }
 
     [Fact]
