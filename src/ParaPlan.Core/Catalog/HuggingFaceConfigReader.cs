@@ -132,7 +132,7 @@ public static class HuggingFaceConfigReader
     {
         int? window = map.Integer("sliding_window");
         var windows = new int?[layers];
-        if (map.Get("layer_types") is { } typesNode && typesNode is not ScalarNode { IsNull: true })
+        if (map.Get("layer_types") is { } typesNode)
         {
             if (typesNode is not ListNode types)
             {
