@@ -22,10 +22,10 @@ internal static class CatalogReportBuilder
                 [
                     m.Id, m.HuggingFaceRepo, a.Family, a.LayerCount.ToString(System.Globalization.CultureInfo.InvariantCulture), Figures.Whole(a.HiddenSize),
                     $"{a.Attention.Kind} {a.Attention.HeadCount}/{(a.Attention is GroupedQueryAttention g ? g.KeyValueHeadCount : 1)}",
-                    experts, Figures.Parameters(a.TotalParameters), Figures.Parameters(a.ActiveParameters), Figures.Whole(a.KvCacheElementsPerToken),
+                    experts, Figures.Parameters(a.TotalParameters), Figures.Parameters(a.ActiveParameters), Figures.Whole(a.KvCacheElementsPerToken) + (a.HasSlidingWindow ? " +window" : string.Empty),
                 ];
             }));
-        doc.Paragraph("Parameters are counted from each config.json (embeddings and LM head included, MTP layers excluded). Details: paraplan model ID.");
+        doc.Paragraph("Parameters are counted from each config.json (embeddings and LM head included, MTP layers excluded). KV elements per token count the full-attention layers; \"+window\": sliding-window layers add at most their window per sequence. Details: paraplan model ID.");
         return doc;
     }
 

@@ -18,7 +18,7 @@ internal static class CheckReportBuilder
             : $"; stated efficiency: MFU {(g.Mfu is { } mfu ? Figures.Percent(mfu) : "-")}, bandwidth {(g.BandwidthUtilization is { } bw ? Figures.Percent(bw) : "-")}";
         doc.Facts(
             ("Model", $"{m.Name} ({m.Source}): {Figures.Parameters(m.TotalParameters)} total, {Figures.Parameters(m.ActiveParameters)} active, {m.NumHiddenLayers} layers{(m.NumExperts > 0 ? $", {m.NumExperts} experts top-{m.NumExpertsPerTok}" : string.Empty)}"),
-            ("Precision", $"weights {check.Precision.Weights}, activations {check.Precision.Activations}, KV cache {check.Precision.KvCache}"),
+            ("Precision", $"weights {check.Precision.Weights}{PrecisionModules(check.Precision)}, activations {check.Precision.Activations}, KV cache {check.Precision.KvCache}"),
             ("GPU", $"{g.Name}: {Figures.Number(g.MemoryGb)} GB, {Figures.Number(g.MemoryBandwidthTbps)} TB/s, TFLOPS {tflops}{efficiency}"),
             ("GPUs", check.Gpus is { } n ? $"{n} available, {check.GpusPerNode} per node" : $"ample (no limit), {check.GpusPerNode} per node"),
             ("Engine", check.Engine),
@@ -48,5 +48,32 @@ internal static class CheckReportBuilder
         doc.Bullets("Assumptions (defaults applied)", check.Assumptions);
         doc.Bullets("Warnings", check.Warnings);
         return doc;
+    }
+
+    /// <summary>", attention bf16, experts mxfp4" for the modules whose format differs from the weights'; empty otherwise.</summary>
+    public static string PrecisionModules(PrecisionSummary precision)
+    {
+        var parts = new List<string>();
+        if (precision.Attention is { } attention)
+        {
+            parts.Add($"attention {attention}");
+        }
+
+        if (precision.Experts is { } experts)
+        {
+            parts.Add($"experts {experts}");
+        }
+
+        if (precision.Dense is { } dense)
+        {
+            parts.Add($"dense {dense}");
+        }
+
+        if (precision.Embeddings is { } embeddings)
+        {
+            parts.Add($"embeddings {embeddings}");
+        }
+
+        return parts.Count == 0 ? string.Empty : " (" + string.Join(", ", parts) + ")";
     }
 }

@@ -35,7 +35,22 @@ internal static class ModelReportBuilder
             facts.Add(("Declared parameters", Figures.Parameters(declared)));
         }
 
-        facts.Add(("KV cache per token", $"{Figures.Whole(model.KvCacheElementsPerToken)} elements = {Figures.Bytes(model.KvCacheBytesPerTokenBf16)} at 16-bit, {Figures.Bytes(model.KvCacheElementsPerToken)} at 8-bit"));
+        if (model.SlidingWindowLayers > 0)
+        {
+            int full = model.NumHiddenLayers - model.SlidingWindowLayers;
+            facts.Add(("Attention layers", $"{full} full attention, {model.SlidingWindowLayers} sliding window ({string.Join("/", model.SlidingWindows.Select(w => Figures.Whole(w)))} tokens)"));
+            facts.Add(("KV cache per token", $"{Figures.Whole(model.KvCacheElementsPerToken)} elements over the {full} full-attention layers = {Figures.Bytes(model.KvCacheBytesPerTokenBf16)} at 16-bit, {Figures.Bytes(model.KvCacheElementsPerToken)} at 8-bit"));
+            facts.Add(("KV cache per sequence, sliding layers", $"at most {Figures.Whole(model.SlidingWindowKvCacheElementsPerSequence)} elements = {Figures.Bytes(model.SlidingWindowKvCacheElementsPerSequence * 2)} at 16-bit (window x elements per token, whatever the context)"));
+        }
+        else
+        {
+            facts.Add(("KV cache per token", $"{Figures.Whole(model.KvCacheElementsPerToken)} elements = {Figures.Bytes(model.KvCacheBytesPerTokenBf16)} at 16-bit, {Figures.Bytes(model.KvCacheElementsPerToken)} at 8-bit"));
+        }
+
+        if (model.CheckpointPrecision is { } checkpoint)
+        {
+            facts.Add(("Checkpoint precision", $"weights {checkpoint.Weights}{CheckReportBuilder.PrecisionModules(checkpoint)} (quantization_config; a scenario that states no precision uses it)"));
+        }
         FlopsPerToken flops = model.FlopsPerToken;
         facts.Add(("FLOPs per token", $"{Figures.Flops(flops.Total)} at {Figures.Whole(flops.ContextTokens)} context: weights {Figures.Flops(flops.Matmul)} + attention {Figures.Flops(flops.Attention)}"));
         doc.Facts(facts);

@@ -29,7 +29,7 @@ internal static class PlanReportBuilder
         {
             ("Model", $"{conditions.Model.Name}: {Figures.Parameters(conditions.Model.TotalParameters)} total, {Figures.Parameters(conditions.Model.ActiveParameters)} active per token, {conditions.Model.NumHiddenLayers} layers"),
             ("GPU", $"{conditions.Gpu.Name}, {Figures.Number(conditions.Gpu.MemoryGb)} GB, {Figures.Number(conditions.Gpu.MemoryBandwidthTbps)} TB/s; {(conditions.Gpus is { } n ? $"{n} available" : $"ample (searched up to {plan.Search.GpuBudget})")}, {conditions.GpusPerNode} per node"),
-            ("Precision", $"weights {conditions.Precision.Weights}, KV cache {conditions.Precision.KvCache}"),
+            ("Precision", $"weights {conditions.Precision.Weights}{CheckReportBuilder.PrecisionModules(conditions.Precision)}, KV cache {conditions.Precision.KvCache}"),
             ("Workload", $"input {ConditionText.Range(conditions.Workload.InputTokens)} tokens, output {conditions.Workload.OutputTokens}, concurrency {conditions.Workload.Concurrency}"),
             ("Requirements", ConditionText.Requirements(conditions.Requirements)),
         };

@@ -31,12 +31,15 @@ internal sealed class FigureChecks(
     }
     private readonly GpuSpec _gpu = plan.Hardware.Gpu;
 
+    /// <summary>Peak TFLOPS a GEMM can reach on this GPU at the plan's precision (its fastest module's when modules differ).</summary>
+    private double PeakTflops => plan.Precision.LayerWeightFormats.Max(_gpu.PeakTflopsFor);
+
     /// <summary>Peak FLOP/s a GEMM can reach on this GPU at the plan's precision, times the MFU the plan states (if any).</summary>
-    private double PeakFlops => _gpu.PeakTflopsFor(plan.Precision.Weights) * 1e12 * (_gpu.Efficiency.ComputeUtilization ?? 1);
+    private double PeakFlops => PeakTflops * 1e12 * (_gpu.Efficiency.ComputeUtilization ?? 1);
 
     private string PeakText => _gpu.Efficiency.ComputeUtilization is { } mfu
-        ? Auditor.Text($"{_gpu.PeakTflopsFor(plan.Precision.Weights):0.#} TFLOPS x the stated MFU {mfu:0.##}")
-        : Auditor.Text($"{_gpu.PeakTflopsFor(plan.Precision.Weights):0.#} TFLOPS peak");
+        ? Auditor.Text($"{PeakTflops:0.#} TFLOPS x the stated MFU {mfu:0.##}")
+        : Auditor.Text($"{PeakTflops:0.#} TFLOPS peak");
 
     public void Run(IReadOnlyDictionary<string, double> claims)
     {
@@ -179,13 +182,13 @@ internal sealed class FigureChecks(
         double floor = total / gpus;
         if (claimed < floor / (1 + Auditor.Agree))
         {
-            Add(key, Severity.Error, claimed, floor, Auditor.Text($"physically impossible: the {Auditor.B(_model.TotalParameters)} weights at {plan.Precision.Weights.FileName()} need at least {floor:0.###} GB per GPU even split perfectly over {gpus:0} GPUs (capacity bound)"), "impossible");
+            Add(key, Severity.Error, claimed, floor, Auditor.Text($"physically impossible: the {Auditor.B(_model.TotalParameters)} weights at {plan.Precision.DescribeWeights()} need at least {floor:0.###} GB per GPU even split perfectly over {gpus:0} GPUs (capacity bound)"), "impossible");
             return true;
         }
 
         if (claimed > total * (1 + Auditor.Agree))
         {
-            Add(key, Severity.Error, claimed, total, Auditor.Text($"physically impossible: the whole model's weights are {total:0.##} GB ({Auditor.B(_model.TotalParameters)} parameters at {plan.Precision.Weights.FileName()}); no GPU can hold more of them"), "impossible");
+            Add(key, Severity.Error, claimed, total, Auditor.Text($"physically impossible: the whole model's weights are {total:0.##} GB ({Auditor.B(_model.TotalParameters)} parameters at {plan.Precision.DescribeWeights()}); no GPU can hold more of them"), "impossible");
             return true;
         }
 
@@ -196,7 +199,7 @@ internal sealed class FigureChecks(
     private bool MemoryFloor(string key, double claimedGb)
     {
         double gpus = InstanceGpus();
-        double kvBytes = computed.Concurrency / (double)stated.Replicas * plan.Workload.MaxContextTokens * _model.KvCacheElementsPerToken * plan.Precision.KvCache.BytesPerElement();
+        double kvBytes = computed.Concurrency / (double)stated.Replicas * _model.KvCacheElementsPerSequence(plan.Workload.MaxContextTokens) * plan.Precision.KvCache.BytesPerElement();
         double floor = ((StrategySearch.WeightBytes(plan) + kvBytes) / gpus) / 1e9;
         double claimed = key == "memory_utilization" ? claimedGb : claimedGb;
         if (claimed < floor / (1 + Auditor.Agree))
@@ -349,7 +352,7 @@ internal sealed class FigureChecks(
             return;
         }
 
-        double peak = _gpu.PeakTflopsFor(plan.Precision.Weights) * 1e12;
+        double peak = PeakTflops * 1e12;
         Compare("compute_utilization", claimed, e => e.TotalTokensPerSPerGpu * 2.0 * _model.ActiveParameters / peak, "model FLOPs utilisation (tokens/s x 2 x active parameters / peak)", "of peak");
     }
 

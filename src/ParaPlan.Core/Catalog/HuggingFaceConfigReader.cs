@@ -7,14 +7,17 @@ namespace ParaPlan.Catalog;
 /// <summary>
 /// Maps a Hugging Face <c>config.json</c> into a <see cref="ModelArchitecture"/>, with each family's conventions:
 /// Mixtral's <c>intermediate_size</c> is the expert width; DeepSeek's <c>first_k_dense_replace</c>,
-/// <c>n_shared_experts</c> and MLA ranks; Qwen-MoE's <c>mlp_only_layers</c> and <c>decoder_sparse_step</c>.
-/// Unknown extra fields are ignored; missing required ones are errors naming the field.
+/// <c>n_shared_experts</c> and MLA ranks; Qwen-MoE's <c>mlp_only_layers</c> and <c>decoder_sparse_step</c>;
+/// gpt-oss's experts (<c>num_local_experts</c>, <c>intermediate_size</c> as their width), biases and attention
+/// sinks. Every family: <c>layer_types</c> with <c>sliding_window</c> (each layer's attention window), and the
+/// checkpoint's precision per module from <c>quantization_config</c>. Unknown extra fields are ignored; missing
+/// required ones are errors naming the field.
 /// </summary>
 public static class HuggingFaceConfigReader
 {
     /// <summary>The model types read with their own conventions.</summary>
     public static IReadOnlyList<string> KnownModelTypes { get; } =
-        ["llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "deepseek_v2", "deepseek_v3", "kimi_k2"];
+        ["llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "deepseek_v2", "deepseek_v3", "kimi_k2", "gpt_oss"];
 
     /// <summary>Whether a parsed document looks like a Hugging Face config (it has <c>model_type</c> or <c>architectures</c>).</summary>
     public static bool LooksLikeConfig(InputNode node) =>
@@ -85,6 +88,23 @@ public static class HuggingFaceConfigReader
                 Keys = ModelFields.KeyNames(("experts", "num_experts"), ("experts_per_tok", "num_experts_per_tok"), ("expert_intermediate", "moe_intermediate_size"), ("dense_only_layers", "mlp_only_layers")),
             },
             "deepseek" => ReadDeepSeek(map, file, name, modelType, layers, hidden, heads, vocab, tied, intermediate, notes),
+            "gpt_oss" => new ModelFields
+            {
+                File = file, PathPrefix = string.Empty, Name = name, Family = modelType, Line = map.Node.Line,
+                Layers = layers, Hidden = hidden, Heads = heads, KeyValueHeads = kvHeads, HeadDim = headDim,
+                VocabSize = vocab, TiedEmbeddings = tied,
+                // GptOssAttention: attention_bias puts biases on q, k, v and o; every layer has one sink logit per head.
+                QkvBias = map.Bool("attention_bias") ?? false,
+                OutputBias = map.Bool("attention_bias") ?? false,
+                AttentionSinks = true,
+                Experts = map.RequiredInteger("num_local_experts"),
+                ExpertsPerToken = map.RequiredInteger("num_experts_per_tok"),
+                ExpertIntermediate = map.RequiredInteger("intermediate_size", hint: "gpt-oss's intermediate_size is the width of each expert"),
+                // GptOssTopKRouter has a bias; GptOssExperts carry gate_up_proj_bias and down_proj_bias.
+                RouterBias = true,
+                ExpertBias = true,
+                Keys = ModelFields.KeyNames(("experts", "num_local_experts"), ("experts_per_tok", "num_experts_per_tok"), ("expert_intermediate", "intermediate_size")),
+            },
             _ => new ModelFields
             {
                 File = file, PathPrefix = string.Empty, Name = name, Family = modelType.Length > 0 ? modelType : "unknown", Line = map.Node.Line,
@@ -97,7 +117,132 @@ public static class HuggingFaceConfigReader
             },
         };
 
+        fields.AttentionWindows = AttentionWindows(map, modelType, layers, notes);
+        fields.CheckpointPrecision = CheckpointPrecision(map, notes);
         return fields.Build(assumptions);
+    }
+
+    /// <summary>
+    /// Each layer's attention window: from <c>layer_types</c> (<c>sliding_attention</c> layers take
+    /// <c>sliding_window</c>, <c>full_attention</c> layers none: gpt-oss, and configs saved by transformers 4.53+);
+    /// without it, Mistral's and Mixtral's <c>sliding_window</c> on every layer, and Qwen2's on the layers from
+    /// <c>max_window_layers</c> on when <c>use_sliding_window</c> is true. Null when every layer is full attention.
+    /// </summary>
+    private static int?[]? AttentionWindows(MapReader map, string modelType, int layers, ICollection<string> notes)
+    {
+        int? window = map.Integer("sliding_window");
+        var windows = new int?[layers];
+        if (map.Get("layer_types") is { } typesNode)
+        {
+            if (typesNode is not ListNode types)
+            {
+                throw map.Fail("layer_types", $"expected a list with one attention type per layer, found {typesNode.Describe()}.", typesNode);
+            }
+
+            if (types.Items.Count != layers)
+            {
+                throw map.Fail("layer_types", string.Create(CultureInfo.InvariantCulture, $"has {types.Items.Count} entries but num_hidden_layers is {layers}: one per layer."), typesNode);
+            }
+
+            var unknown = new SortedSet<string>(StringComparer.Ordinal);
+            for (int i = 0; i < layers; i++)
+            {
+                string type = (types.Items[i] as ScalarNode)?.Text ?? string.Empty;
+                switch (type)
+                {
+                    case "full_attention":
+                        break;
+                    case "sliding_attention":
+                        windows[i] = window ?? throw map.Missing("sliding_window", "layer_types has sliding_attention layers, whose window it sets");
+                        break;
+                    default:
+                        unknown.Add(type);
+                        break;
+                }
+            }
+
+            if (unknown.Count > 0)
+            {
+                notes.Add($"layer_types: {string.Join(", ", unknown.Select(t => $"'{t}'"))} read as full attention (only full_attention and sliding_attention are modelled)");
+            }
+        }
+        else if (modelType is "mistral" or "mixtral" && window is { } mistralWindow)
+        {
+            Array.Fill(windows, mistralWindow);
+        }
+        else if (map.Bool("use_sliding_window") == true && window is { } qwenWindow)
+        {
+            int from = map.Integer("max_window_layers", 0) ?? 0;
+            for (int i = from; i < layers; i++)
+            {
+                windows[i] = qwenWindow;
+            }
+        }
+
+        int sliding = windows.Count(w => w is not null);
+        if (sliding == 0)
+        {
+            return null;
+        }
+
+        notes.Add(string.Create(CultureInfo.InvariantCulture, $"sliding-window attention: {sliding} of {layers} layers attend to at most {string.Join("/", windows.OfType<int>().Distinct())} tokens (their KV cache holds no more per sequence); the other {layers - sliding} attend to the whole context"));
+        return windows;
+    }
+
+    /// <summary>
+    /// The weights' formats per module as the checkpoint stores them, from <c>quantization_config</c>:
+    /// <c>mxfp4</c> (transformers' Mxfp4HfQuantizer converts only the MoE experts; gpt-oss) and <c>fp8</c>
+    /// (every layer GEMM: DeepSeek, Kimi), each module named in <c>modules_to_not_convert</c> kept at the
+    /// checkpoint's <c>torch_dtype</c> (bf16 unless it says float16). Embeddings, LM head and routers stay 16-bit.
+    /// Null when there is no quantization_config (the checkpoint is its torch_dtype) or its method is not one of these.
+    /// </summary>
+    private static Precision? CheckpointPrecision(MapReader map, ICollection<string> notes)
+    {
+        MapReader? quantisation = map.Map("quantization_config");
+        if (quantisation is null)
+        {
+            return null;
+        }
+
+        string method = (quantisation.String("quant_method") ?? string.Empty).Trim().ToLowerInvariant();
+        NumericFormat? quantised = method switch
+        {
+            "mxfp4" => NumericFormat.Mxfp4,
+            "fp8" => NumericFormat.Fp8,
+            _ => null,
+        };
+        if (quantised is not { } format)
+        {
+            notes.Add($"quantization_config: quant_method '{method}' is not read; state the scenario's precision");
+            return null;
+        }
+
+        string dtype = (map.String("torch_dtype") ?? map.String("dtype") ?? string.Empty).Trim().ToLowerInvariant();
+        NumericFormat unconverted = dtype is "float16" or "fp16" ? NumericFormat.Fp16 : NumericFormat.Bf16;
+        var excluded = new List<string>();
+        if (quantisation.Get("modules_to_not_convert") is ListNode modules)
+        {
+            excluded.AddRange(modules.Items.OfType<ScalarNode>().Select(m => m.Text ?? string.Empty));
+        }
+
+        bool attentionKept = excluded.Any(m => m.Contains("self_attn", StringComparison.Ordinal));
+        bool expertsKept = excluded.Any(m => m.EndsWith(".mlp", StringComparison.Ordinal) || m.Contains("experts", StringComparison.Ordinal));
+        bool denseKept = excluded.Any(m => m.EndsWith(".mlp", StringComparison.Ordinal) || m.Contains("shared_expert", StringComparison.Ordinal));
+        if (format == NumericFormat.Mxfp4)
+        {
+            // Only the experts are converted; everything else is the checkpoint's torch_dtype.
+            return new Precision(unconverted, Precision.DefaultActivations(unconverted), Precision.DefaultKvCache(unconverted))
+            {
+                Experts = expertsKept ? null : format,
+            };
+        }
+
+        return new Precision(format, Precision.DefaultActivations(format), Precision.DefaultKvCache(format))
+        {
+            Attention = attentionKept ? unconverted : null,
+            Experts = expertsKept ? unconverted : null,
+            Dense = denseKept ? unconverted : null,
+        };
     }
 
     private static ModelFields ReadDeepSeek(
@@ -145,6 +290,8 @@ public static class HuggingFaceConfigReader
                 return "qwen_moe";
             case "deepseek_v2" or "deepseek_v3" or "kimi_k2":
                 return "deepseek";
+            case "gpt_oss":
+                return "gpt_oss";
             case "llama" or "mistral" or "qwen2" or "qwen3":
                 return "dense";
         }

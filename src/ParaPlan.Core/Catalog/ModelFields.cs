@@ -63,6 +63,21 @@ internal sealed class ModelFields
 
     public bool QkNorm { get; init; }
 
+    /// <summary>A bias on the attention output projection (gpt-oss's <c>attention_bias</c>).</summary>
+    public bool OutputBias { get; init; }
+
+    /// <summary>One learned softmax sink per query head (gpt-oss).</summary>
+    public bool AttentionSinks { get; init; }
+
+    /// <summary>Biases on each routed expert's projections (gpt-oss).</summary>
+    public bool ExpertBias { get; init; }
+
+    /// <summary>Per layer, its sliding attention window (null: full attention); null when every layer is full.</summary>
+    public IReadOnlyList<int?>? AttentionWindows { get; set; }
+
+    /// <summary>The weights' formats per module as the checkpoint stores them (its quantization_config), when stated.</summary>
+    public Precision? CheckpointPrecision { get; set; }
+
     public MlaFields? Mla { get; init; }
 
     public double? DeclaredParameters { get; init; }
@@ -118,7 +133,10 @@ internal sealed class ModelFields
         {
             return new ModelArchitecture(
                 Name, Layers, Hidden, attention, denseLayers > 0 ? denseWidth : DenseIntermediate, moe, pattern, vocab,
-                TiedEmbeddings, DeclaredParameters, Family);
+                TiedEmbeddings, DeclaredParameters, Family, AttentionWindows)
+            {
+                CheckpointPrecision = CheckpointPrecision,
+            };
         }
         catch (ArgumentException ex)
         {
@@ -164,7 +182,7 @@ internal sealed class ModelFields
             headDim = Hidden / Heads;
         }
 
-        return new GroupedQueryAttention(Heads, kvHeads, headDim, QkvBias, QkNorm);
+        return new GroupedQueryAttention(Heads, kvHeads, headDim, QkvBias, QkNorm, OutputBias, AttentionSinks);
     }
 
     private MixtureOfExperts? BuildMoe()
@@ -186,7 +204,7 @@ internal sealed class ModelFields
             throw Fail("first_dense", $"{FirstDenseLayers} exceeds {Key("layers")} {Layers}");
         }
 
-        return new MixtureOfExperts(experts, topK, width, SharedExperts, SharedIntermediate, SharedExpertGate, RouterBias);
+        return new MixtureOfExperts(experts, topK, width, SharedExperts, SharedIntermediate, SharedExpertGate, RouterBias, ExpertBias);
     }
 
     private bool[] BuildLayerPattern()

@@ -18,7 +18,7 @@ public static class ScenarioReader
     private static readonly string[] TopKeys =
         ["name", "description", "model", "precision", "hardware", "engine", "parallel", "workload", "requirements", "objective", "claims"];
 
-    private static readonly string[] PrecisionKeys = ["weights", "kv_cache", "activations"];
+    private static readonly string[] PrecisionKeys = ["weights", "kv_cache", "activations", "attention", "experts", "dense", "embeddings"];
     private static readonly string[] HardwareKeys = ["gpu", "gpus", "gpus_per_node"];
     private static readonly string[] ParallelKeys = ["tp", "sp", "dp", "pp", "ep", "replicas"];
     private static readonly string[] WorkloadKeys = ["input_tokens", "output_tokens", "concurrency"];
@@ -46,7 +46,7 @@ public static class ScenarioReader
         }
 
         CheckDeclaredParameters(model.Architecture, warnings);
-        Precision precision = ReadPrecision(map, assumptions);
+        Precision precision = ReadPrecision(map, model.Architecture.CheckpointPrecision, assumptions);
         HardwareSpec hardware = ReadHardware(map, precision, assumptions);
         EngineKind engine = ReadEngine(map, assumptions);
         ParallelStrategy? parallel = ReadParallel(map);
@@ -99,7 +99,10 @@ public static class ScenarioReader
         };
     }
 
-    private static Precision ReadPrecision(MapReader map, List<string> assumptions)
+    /// <param name="map">The scenario.</param>
+    /// <param name="checkpoint">The model checkpoint's own formats per module (its quantization_config), if it states them.</param>
+    /// <param name="assumptions">Receives each default applied.</param>
+    private static Precision ReadPrecision(MapReader map, Precision? checkpoint, List<string> assumptions)
     {
         MapReader? precision = map.Map("precision");
         if (precision is null)
@@ -109,15 +112,28 @@ public static class ScenarioReader
                 throw map.Fail("precision", "expected a map such as {weights: fp8, kv_cache: fp8}.");
             }
 
+            if (checkpoint is not null)
+            {
+                assumptions.Add($"precision not given: the checkpoint's own (its quantization_config): weights {checkpoint.DescribeWeights()}, {checkpoint.KvCache.FileName()} KV cache");
+                return checkpoint;
+            }
+
             assumptions.Add("precision not given: bf16 weights and bf16 KV cache assumed");
             return new Precision(NumericFormat.Bf16, NumericFormat.Bf16, NumericFormat.Bf16);
         }
 
         precision.RejectUnknownKeys(PrecisionKeys, "precision");
         NumericFormat weights;
+        Precision? modules = null;   // where the modules not stated take their format from, besides the weights
         if (ReadFormat(precision, "weights") is { } w)
         {
             weights = w;
+        }
+        else if (checkpoint is not null)
+        {
+            weights = checkpoint.Weights;
+            modules = checkpoint;
+            assumptions.Add($"precision.weights not given: the checkpoint's own (its quantization_config): {checkpoint.DescribeWeights()}");
         }
         else
         {
@@ -139,7 +155,13 @@ public static class ScenarioReader
         }
 
         NumericFormat activations = ReadFormat(precision, "activations") ?? Precision.DefaultActivations(weights);
-        return new Precision(weights, activations, kv);
+        return new Precision(weights, activations, kv)
+        {
+            Attention = ReadFormat(precision, "attention") ?? modules?.Attention,
+            Experts = ReadFormat(precision, "experts") ?? modules?.Experts,
+            Dense = ReadFormat(precision, "dense") ?? modules?.Dense,
+            Embeddings = ReadFormat(precision, "embeddings") ?? modules?.Embeddings,
+        };
     }
 
     private static NumericFormat? ReadFormat(MapReader map, string key)

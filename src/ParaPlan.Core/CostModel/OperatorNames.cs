@@ -9,6 +9,8 @@ public static class OperatorNames
     public const string QkvProjection = "qkv_projection";
     public const string AttentionPrefill = "attention (prefill)";
     public const string AttentionDecode = "attention (decode, KV read)";
+    public const string AttentionPrefillWindowed = "attention (prefill, sliding window)";
+    public const string AttentionDecodeWindowed = "attention (decode, sliding-window KV read)";
     public const string OutputProjection = "output_projection";
     public const string Norms = "norms, residual, rope, activation";
     public const string TpAllReduceAttention = "all_reduce (tp, attention)";

@@ -215,9 +215,14 @@ public sealed class DagBuilder
         }
 
         var attentionOut = new Dictionary<string, string>(StringComparer.Ordinal);
+        bool windowed = _model.AttentionWindow(layer) is not null;
+        string attentionOperator = windowed
+            ? _phase == DagPhase.Prefill ? OperatorNames.AttentionPrefillWindowed : OperatorNames.AttentionDecodeWindowed
+            : _phase == DagPhase.Prefill ? OperatorNames.AttentionPrefill : OperatorNames.AttentionDecode;
+        string attentionDetail = windowed ? Text($"; sliding window {_model.AttentionWindow(layer)}") : string.Empty;
         foreach (Unit u in units)
         {
-            attentionOut[u.Key] = Compute(P("attention", u.Key), "attention", layer, stage, u.Gpus, [_rows, qkvWidth], [_rows, heads, vDim], Time(ops, _phase == DagPhase.Prefill ? OperatorNames.AttentionPrefill : OperatorNames.AttentionDecode), Heads(u), [attentionInput[u.Key]]);
+            attentionOut[u.Key] = Compute(P("attention", u.Key), "attention", layer, stage, u.Gpus, [_rows, qkvWidth], [_rows, heads, vDim], Time(ops, attentionOperator), Heads(u) + attentionDetail, [attentionInput[u.Key]]);
         }
 
         // Sequence parallel, decode: partial attention over each rank's share of the cache is gathered and merged.

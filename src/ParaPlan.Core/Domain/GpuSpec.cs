@@ -79,7 +79,10 @@ public sealed record GpuSpec
 
     /// <summary>
     /// The format tensor cores run a GEMM in when its inputs are <paramref name="format"/>: the format itself when
-    /// the GPU supports it natively, else the next wider one it does support (fp4 -> fp8 -> bf16 -> fp16).
+    /// the GPU supports it natively, else the next wider one it does support (fp4 -> fp8 -> bf16 -> fp16). The
+    /// block-scaled 4-bit formats (mxfp4, nvfp4) run on FP4 tensor cores where the GPU has them (Blackwell) and
+    /// otherwise as weight-only 4-bit GEMMs with 16-bit compute (mxfp4 -> fp4 -> bf16), as vLLM's Marlin and
+    /// Triton MXFP4 MoE kernels run gpt-oss on Hopper.
     /// </summary>
     public NumericFormat ComputeFormatFor(NumericFormat format)
     {
@@ -108,6 +111,9 @@ public sealed record GpuSpec
                 break;
             case NumericFormat.Fp4:
                 yield return NumericFormat.Fp8;
+                break;
+            case NumericFormat.Mxfp4 or NumericFormat.Nvfp4:
+                yield return NumericFormat.Fp4;
                 break;
             case NumericFormat.Int8:
                 yield return NumericFormat.Fp8;

@@ -6,7 +6,7 @@ namespace ParaPlan.Domain;
 /// </summary>
 public sealed record GroupedQueryAttention : AttentionSpec
 {
-    public GroupedQueryAttention(int headCount, int keyValueHeadCount, int headDim, bool hasQkvBias = false, bool hasQkNorm = false)
+    public GroupedQueryAttention(int headCount, int keyValueHeadCount, int headDim, bool hasQkvBias = false, bool hasQkNorm = false, bool hasOutputBias = false, bool hasAttentionSinks = false)
     {
         HeadCount = Guard.Positive(headCount, nameof(headCount));
         KeyValueHeadCount = Guard.Positive(keyValueHeadCount, nameof(keyValueHeadCount));
@@ -19,6 +19,8 @@ public sealed record GroupedQueryAttention : AttentionSpec
 
         HasQkvBias = hasQkvBias;
         HasQkNorm = hasQkNorm;
+        HasOutputBias = hasOutputBias;
+        HasAttentionSinks = hasAttentionSinks;
     }
 
     public override int HeadCount { get; }
@@ -32,6 +34,15 @@ public sealed record GroupedQueryAttention : AttentionSpec
 
     /// <summary>RMSNorm over each query and key head (Qwen3).</summary>
     public bool HasQkNorm { get; }
+
+    /// <summary>A bias on the output projection (gpt-oss: <c>attention_bias</c> puts biases on q, k, v and o).</summary>
+    public bool HasOutputBias { get; }
+
+    /// <summary>
+    /// One learned logit per query head that only enlarges the softmax denominator (gpt-oss's attention sinks,
+    /// <c>self_attn.sinks</c>): H parameters, no value vector, negligible compute and memory.
+    /// </summary>
+    public bool HasAttentionSinks { get; }
 
     public override int QueryKeyHeadDim => HeadDim;
 
@@ -52,7 +63,9 @@ public sealed record GroupedQueryAttention : AttentionSpec
     {
         long bias = HasQkvBias ? ((long)HeadCount * HeadDim) + (2L * KeyValueHeadCount * HeadDim) : 0;
         long norms = HasQkNorm ? 2L * HeadDim : 0;
-        return bias + norms;
+        long outputBias = HasOutputBias ? hiddenSize : 0;
+        long sinks = HasAttentionSinks ? HeadCount : 0;
+        return bias + norms + outputBias + sinks;
     }
 
     public override long KvCacheElementsPerTokenPerLayer => 2L * KeyValueHeadCount * HeadDim;

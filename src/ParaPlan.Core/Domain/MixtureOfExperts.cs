@@ -14,7 +14,8 @@ public sealed record MixtureOfExperts
         int sharedExpertCount = 0,
         int? sharedIntermediateSize = null,
         bool hasSharedExpertGate = false,
-        bool hasRouterBias = false)
+        bool hasRouterBias = false,
+        bool hasExpertBias = false)
     {
         ExpertCount = Guard.Positive(expertCount, nameof(expertCount));
         ExpertsPerToken = Guard.Positive(expertsPerToken, nameof(expertsPerToken));
@@ -31,6 +32,7 @@ public sealed record MixtureOfExperts
             : checked(sharedExpertCount * expertIntermediateSize);
         HasSharedExpertGate = hasSharedExpertGate;
         HasRouterBias = hasRouterBias;
+        HasExpertBias = hasExpertBias;
     }
 
     public int ExpertCount { get; }
@@ -48,11 +50,17 @@ public sealed record MixtureOfExperts
     /// <summary>A sigmoid gate (h x 1) on the shared expert's output (Qwen2-MoE).</summary>
     public bool HasSharedExpertGate { get; }
 
-    /// <summary>A per-expert score-correction bias on the router (DeepSeek-V3 "noaux_tc").</summary>
+    /// <summary>A per-expert bias on the router (DeepSeek-V3's "noaux_tc" score correction; gpt-oss's router bias).</summary>
     public bool HasRouterBias { get; }
 
-    /// <summary>Parameters of one routed expert: gate, up and down projections.</summary>
-    public long ParametersPerExpert(int hiddenSize) => checked(3L * hiddenSize * ExpertIntermediateSize);
+    /// <summary>Biases on each expert's gate-up and down projections (gpt-oss: <c>gate_up_proj_bias</c>, <c>down_proj_bias</c>).</summary>
+    public bool HasExpertBias { get; }
+
+    /// <summary>Parameters of one routed expert: gate, up and down projections, and their biases when it has them.</summary>
+    public long ParametersPerExpert(int hiddenSize) => checked((3L * hiddenSize * ExpertIntermediateSize) + ExpertBiasParameters(hiddenSize));
+
+    /// <summary>Bias parameters of one routed expert: 2 f_e (gate and up) + h (down), or 0.</summary>
+    public long ExpertBiasParameters(int hiddenSize) => HasExpertBias ? checked((2L * ExpertIntermediateSize) + hiddenSize) : 0;
 
     public long RouterParameters(int hiddenSize) =>
         checked(((long)hiddenSize * ExpertCount) + (HasRouterBias ? ExpertCount : 0));

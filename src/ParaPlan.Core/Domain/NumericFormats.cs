@@ -4,13 +4,19 @@ namespace ParaPlan.Domain;
 public static class NumericFormats
 {
     /// <summary>The names accepted in files, in the order they are listed to users.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["bf16", "fp16", "fp8", "fp4", "int8", "int4"];
+    public static IReadOnlyList<string> Names { get; } = ["bf16", "fp16", "fp8", "fp4", "int8", "int4", "mxfp4", "nvfp4"];
 
+    /// <summary>
+    /// Bytes one stored element takes, block scales included: MXFP4 (4 + 8/32) / 8 = 0.53125 (E8M0 scale per 32);
+    /// NVFP4 (4 + 8/16) / 8 = 0.5625 (E4M3 scale per 16; the per-tensor FP32 scale is negligible).
+    /// </summary>
     public static double BytesPerElement(this NumericFormat format) => format switch
     {
         NumericFormat.Fp16 or NumericFormat.Bf16 => 2.0,
         NumericFormat.Fp8 or NumericFormat.Int8 => 1.0,
         NumericFormat.Fp4 or NumericFormat.Int4 => 0.5,
+        NumericFormat.Mxfp4 => 0.53125,
+        NumericFormat.Nvfp4 => 0.5625,
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown numeric format"),
     };
 
@@ -24,6 +30,8 @@ public static class NumericFormats
         NumericFormat.Int8 => "int8",
         NumericFormat.Fp4 => "fp4",
         NumericFormat.Int4 => "int4",
+        NumericFormat.Mxfp4 => "mxfp4",
+        NumericFormat.Nvfp4 => "nvfp4",
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown numeric format"),
     };
 
@@ -43,8 +51,14 @@ public static class NumericFormats
             case "int8" or "w8a8":
                 format = NumericFormat.Int8;
                 return true;
-            case "fp4" or "nvfp4" or "mxfp4":
+            case "fp4":
                 format = NumericFormat.Fp4;
+                return true;
+            case "mxfp4":
+                format = NumericFormat.Mxfp4;
+                return true;
+            case "nvfp4":
+                format = NumericFormat.Nvfp4;
                 return true;
             case "int4" or "w4a16":
                 format = NumericFormat.Int4;

@@ -141,13 +141,14 @@ public static class Planner
         Requirements r = scenario.Requirements;
         EfficiencyProfile profile = search.Profile;
         GpuSpec gpu = scenario.Hardware.Gpu;
-        double peak = gpu.PeakTflopsFor(scenario.Precision.Weights) * 1e12;
-        double gemmEfficiency = profile.GemmEfficiencyFor(gpu.ComputeFormatFor(scenario.Precision.Weights));
+        NumericFormat fastestFormat = scenario.Precision.LayerWeightFormats.MaxBy(gpu.PeakTflopsFor);   // the fastest module's
+        double peak = gpu.PeakTflopsFor(fastestFormat) * 1e12;
+        double gemmEfficiency = profile.GemmEfficiencyFor(gpu.ComputeFormatFor(fastestFormat));
         double computeBound = peak * gemmEfficiency / (2.0 * scenario.Model.ActiveParameters);
         if (r.MinOutputTokensPerSecondPerGpu is { } rate && rate > computeBound)
         {
             suggestions.Add(string.Create(CultureInfo.InvariantCulture,
-                $"physically impossible: {rate:0} output tokens/s per GPU exceeds the compute bound of {computeBound:0} ({gpu.PeakTflopsFor(scenario.Precision.Weights):0.#} TFLOPS x {gemmEfficiency:0.##} / (2 x {scenario.Model.ActiveParameters / 1e9:0.##} B active parameters)) on any number of {gpu.Id} GPUs"));
+                $"physically impossible: {rate:0} output tokens/s per GPU exceeds the compute bound of {computeBound:0} ({peak / 1e12:0.#} TFLOPS x {gemmEfficiency:0.##} / (2 x {scenario.Model.ActiveParameters / 1e9:0.##} B active parameters)) on any number of {gpu.Id} GPUs"));
         }
 
         if (r.MinOutputTokensPerSecondPerGpu is { } wanted && search.Misses.Any(m => m.Requirement == "min_output_tokens_per_s_per_gpu"))

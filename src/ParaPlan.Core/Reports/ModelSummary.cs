@@ -26,6 +26,11 @@ public sealed record ModelSummary
 
     public required long ActiveParameters { get; init; }
 
+    /// <summary>
+    /// The contract's figure: KV-cache scalars per token of context. For a model with sliding-window layers it counts
+    /// the full-attention layers only (what grows with the context); the sliding layers add at most
+    /// <see cref="SlidingWindowKvCacheElementsPerSequence"/> per sequence.
+    /// </summary>
     public required long KvCacheElementsPerToken { get; init; }
 
     public required string Source { get; init; }
@@ -56,6 +61,18 @@ public sealed record ModelSummary
 
     /// <summary>KV-cache bytes per token at 16-bit (for orientation; the scenario's precision decides the real size).</summary>
     public required long KvCacheBytesPerTokenBf16 { get; init; }
+
+    /// <summary>Layers whose attention is bounded by a sliding window (0 when every layer is full attention).</summary>
+    public int SlidingWindowLayers { get; init; }
+
+    /// <summary>The sliding window(s) of those layers, in tokens (empty when none).</summary>
+    public IReadOnlyList<int> SlidingWindows { get; init; } = [];
+
+    /// <summary>KV-cache scalars the sliding-window layers hold per sequence at most (window x elements per token, summed).</summary>
+    public long SlidingWindowKvCacheElementsPerSequence { get; init; }
+
+    /// <summary>The weights' formats per module as the checkpoint stores them (its quantization_config), when it says.</summary>
+    public PrecisionSummary? CheckpointPrecision { get; init; }
 
     public required IReadOnlyList<string> Notes { get; init; }
 
@@ -91,6 +108,10 @@ public sealed record ModelSummary
             ParameterBreakdown = model.Parameters,
             FlopsPerToken = model.FlopsPerToken(flopsContext),
             KvCacheBytesPerTokenBf16 = model.KvCacheElementsPerToken * 2,
+            SlidingWindowLayers = model.SlidingWindowLayerCount,
+            SlidingWindows = model.SlidingWindows,
+            SlidingWindowKvCacheElementsPerSequence = model.SlidingWindowKvCacheElements,
+            CheckpointPrecision = model.CheckpointPrecision is { } checkpoint ? PrecisionSummary.From(checkpoint) : null,
             Notes = resolved.Notes,
             Warnings = warnings,
         };

@@ -57,7 +57,7 @@ public sealed record ScenarioCheck
             Name = scenario.Name,
             Model = ModelSummary.From(modelSource) with { Warnings = [] },
             Gpu = GpuSummary.From(scenario.Hardware.Gpu),
-            Precision = new PrecisionSummary(scenario.Precision.Weights.FileName(), scenario.Precision.Activations.FileName(), scenario.Precision.KvCache.FileName()),
+            Precision = PrecisionSummary.From(scenario.Precision),
             Gpus = scenario.Hardware.GpuCount,
             GpusPerNode = scenario.Hardware.GpusPerNode,
             Engine = scenario.Engine.ToString().ToLowerInvariant(),
@@ -79,7 +79,33 @@ public sealed record ScenarioCheck
     }
 }
 
-public sealed record PrecisionSummary(string Weights, string Activations, string KvCache);
+/// <summary>The precision as the contract writes it, with each module's own format when it differs from the weights'.</summary>
+public sealed record PrecisionSummary(string Weights, string Activations, string KvCache)
+{
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Attention { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Experts { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Dense { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Embeddings { get; init; }
+
+    public static PrecisionSummary From(Precision precision)
+    {
+        ArgumentNullException.ThrowIfNull(precision);
+        return new(precision.Weights.FileName(), precision.Activations.FileName(), precision.KvCache.FileName())
+        {
+            Attention = precision.AttentionWeights != precision.Weights ? precision.AttentionWeights.FileName() : null,
+            Experts = precision.ExpertWeights != precision.Weights ? precision.ExpertWeights.FileName() : null,
+            Dense = precision.DenseWeights != precision.Weights ? precision.DenseWeights.FileName() : null,
+            Embeddings = precision.Embeddings?.FileName(),
+        };
+    }
+}
 
 public sealed record RangeSummary(int Min, int Max);
 

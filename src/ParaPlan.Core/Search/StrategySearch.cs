@@ -235,12 +235,26 @@ public static class StrategySearch
         }
     }
 
-    /// <summary>Bytes of all weights at the scenario's precision (16-bit embeddings and LM head when the weights are smaller).</summary>
+    /// <summary>
+    /// Bytes of all weights at the scenario's precision (16-bit embeddings and LM head when the weights are smaller);
+    /// with a format per module, each module at its own and routers and norms at 16 bits.
+    /// </summary>
     internal static double WeightBytes(Scenario scenario)
     {
         ModelArchitecture model = scenario.Model;
-        double bytes = scenario.Precision.Weights.BytesPerElement();
+        Precision precision = scenario.Precision;
+        double bytes = precision.Weights.BytesPerElement();
         double edges = model.Parameters.Embedding + model.Parameters.LmHead;
+        if (precision.IsPerModule)
+        {
+            ParameterBreakdown p = model.Parameters;
+            return (p.Attention * precision.AttentionWeights.BytesPerElement())
+                + (p.RoutedExperts * precision.ExpertWeights.BytesPerElement())
+                + ((p.DenseFeedForward + p.SharedExperts) * precision.DenseWeights.BytesPerElement())
+                + (edges * precision.EmbeddingWeights.BytesPerElement())
+                + ((p.Routers + p.Norms) * 2.0);
+        }
+
         return ((model.TotalParameters - edges) * bytes) + (edges * Math.Max(2, bytes));
     }
 

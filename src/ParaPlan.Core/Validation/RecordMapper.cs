@@ -74,7 +74,7 @@ public static class RecordMapper
         }
 
         var assumptions = new List<string>();
-        ModelArchitecture? model = Model(record, out skipReason);
+        ModelArchitecture? model = Model(record, assumptions, out skipReason);
         if (model is null)
         {
             return null!;
@@ -218,7 +218,7 @@ public static class RecordMapper
         return null;
     }
 
-    private static ModelArchitecture? Model(MeasurementRecord record, out string? skipReason)
+    private static ModelArchitecture? Model(MeasurementRecord record, List<string> assumptions, out string? skipReason)
     {
         skipReason = null;
         if (record.ArchRef is { } id && ModelCatalog.BuiltIn.TryGet(id, out CatalogModel entry))
@@ -229,7 +229,22 @@ public static class RecordMapper
         IReadOnlyDictionary<string, string> arch = record.Arch;
         if (arch.ContainsKey("sliding_window"))
         {
-            skipReason = "sliding-window attention (gpt-oss) is not modelled";
+            // Which layers slide and by how much is the model's config.json's to say (layer_types, sliding_window):
+            // take the catalog's architecture of the Hugging Face repo the record names.
+            if (arch.TryGetValue("hf", out string? repo) && ModelCatalog.BuiltIn.TryGet(repo, out CatalogModel windowed))
+            {
+                return windowed.Architecture;
+            }
+
+            // A re-saved copy (e.g. a BF16 one) of a catalog model: the catalog's sliding-window model with the same shape.
+            CatalogModel? same = ModelCatalog.BuiltIn.All.FirstOrDefault(m => m.Architecture.HasSlidingWindow && SameShape(record, m.Architecture));
+            if (same is not null)
+            {
+                assumptions.Add($"architecture of {same.Id}: the record's architecture block matches it (layers, widths, heads, experts, vocabulary)");
+                return same.Architecture;
+            }
+
+            skipReason = "sliding-window attention whose model is not in the catalog (its layer_types are unknown)";
             return null;
         }
 
@@ -283,6 +298,18 @@ public static class RecordMapper
         return new ModelArchitecture(record.Model, layers.Value, hidden.Value, new GroupedQueryAttention(heads.Value, kvHeads.Value, headDim.Value), dense, moe, pattern, vocab.Value, family: "measurement");
     }
 
+    /// <summary>True when the record's architecture block states the same layers, widths, heads, experts and vocabulary as <paramref name="model"/>.</summary>
+    private static bool SameShape(MeasurementRecord record, ModelArchitecture model) =>
+        MeasurementReader.ArchInt(record, "layers") == model.LayerCount
+        && MeasurementReader.ArchInt(record, "hidden") == model.HiddenSize
+        && MeasurementReader.ArchInt(record, "heads") == model.Attention.HeadCount
+        && MeasurementReader.ArchInt(record, "kv_heads") == model.Attention.KeyValueHeadCount
+        && MeasurementReader.ArchInt(record, "head_dim") == model.Attention.QueryKeyHeadDim
+        && MeasurementReader.ArchInt(record, "vocab") == model.VocabSize
+        && (MeasurementReader.ArchInt(record, "experts") ?? 0) == (model.Moe?.ExpertCount ?? 0)
+        && (MeasurementReader.ArchInt(record, "topk") ?? 0) == (model.Moe?.ExpertsPerToken ?? 0)
+        && (MeasurementReader.ArchInt(record, "moe_ffn") ?? 0) == (model.Moe?.ExpertIntermediateSize ?? 0);
+
     private static string? GpuId(string gpu)
     {
         string g = gpu.ToUpperInvariant();
@@ -307,13 +334,35 @@ public static class RecordMapper
             : null;
     }
 
+    /// <summary>
+    /// The record's precision: MXFP4 and NVFP4 by their own formats, and when it names them for the MoE only ("MXFP4
+    /// (native MoE weights)", "NVFP4 MoE, FP8 attention") as the experts' format with the rest in the format it names
+    /// for attention (FP8) or else BF16 (gpt-oss's checkpoint: MXFP4 experts, BF16 everything else); other FP4, FP8,
+    /// FP16 and BF16 for every layer GEMM.
+    /// </summary>
     private static Precision ReadPrecision(MeasurementRecord record, EngineKind engine, List<string> assumptions)
     {
         string p = record.Precision.ToUpperInvariant();
-        NumericFormat weights = p.Contains("FP4", StringComparison.Ordinal) ? NumericFormat.Fp4
-            : p.Contains("FP8", StringComparison.Ordinal) || p.Contains("W8A8", StringComparison.Ordinal) ? NumericFormat.Fp8
-            : p.Contains("FP16", StringComparison.Ordinal) && !p.Contains("BF16", StringComparison.Ordinal) ? NumericFormat.Fp16
-            : NumericFormat.Bf16;
+        NumericFormat? blockFp4 = p.Contains("MXFP4", StringComparison.Ordinal) ? NumericFormat.Mxfp4
+            : p.Contains("NVFP4", StringComparison.Ordinal) ? NumericFormat.Nvfp4
+            : null;
+        NumericFormat? experts = null;
+        NumericFormat weights;
+        if (blockFp4 is { } fp4 && p.Contains("MOE", StringComparison.Ordinal))
+        {
+            experts = fp4;
+            weights = p.Contains("FP8 ATTENTION", StringComparison.Ordinal) || p.Contains("FP8 MLA", StringComparison.Ordinal) ? NumericFormat.Fp8 : NumericFormat.Bf16;
+            assumptions.Add($"routed experts {fp4.FileName()}, attention, dense layers and shared experts {weights.FileName()} (the record names the MoE's format{(weights == NumericFormat.Fp8 ? " and FP8 attention" : string.Empty)})");
+        }
+        else
+        {
+            weights = blockFp4 is { } whole ? whole
+                : p.Contains("FP4", StringComparison.Ordinal) ? NumericFormat.Fp4
+                : p.Contains("FP8", StringComparison.Ordinal) || p.Contains("W8A8", StringComparison.Ordinal) ? NumericFormat.Fp8
+                : p.Contains("FP16", StringComparison.Ordinal) && !p.Contains("BF16", StringComparison.Ordinal) ? NumericFormat.Fp16
+                : NumericFormat.Bf16;
+        }
+
         NumericFormat kv;
         if (p.Contains("FP8 KV", StringComparison.Ordinal) || p.Contains("KV CACHE", StringComparison.Ordinal) && p.Contains("FP8", StringComparison.Ordinal))
         {
@@ -333,7 +382,7 @@ public static class RecordMapper
             kv = Precision.DefaultKvCache(weights);
         }
 
-        return new Precision(weights, Precision.DefaultActivations(weights), kv);
+        return new Precision(weights, Precision.DefaultActivations(weights), kv) { Experts = experts };
     }
 
     private static ParallelStrategy? Strategy(MeasurementRecord record, ModelArchitecture model, List<string> assumptions, out string? skipReason)

@@ -161,4 +161,85 @@ public class HuggingFaceConfigReaderTests
         Assert.Equal("num_hidden_layers", error.Field);
         Assert.Contains("at least 1", error.Problem, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Gpt_oss_reads_its_experts_biases_sinks_sliding_layers_and_MXFP4_experts()
+    {
+        var notes = new List<string>();
+        InputNode node = DocumentLoader.LoadFile(TestFiles.InRepository("data", "models", "gpt-oss-20b.json"));
+        ModelArchitecture model = HuggingFaceConfigReader.Read(node, "gpt-oss-20b.json", null, [], notes);
+
+        Assert.Equal("gpt_oss", model.Family);
+        Assert.DoesNotContain(notes, n => n.Contains("not one ParaPlan knows", StringComparison.Ordinal));
+
+        // num_local_experts 32, top-4, intermediate_size 2880 as each expert's width; every layer MoE, no dense FFN.
+        MixtureOfExperts moe = model.Moe!;
+        Assert.Equal((32, 4, 2880, 0), (moe.ExpertCount, moe.ExpertsPerToken, moe.ExpertIntermediateSize, moe.SharedIntermediateSize));
+        Assert.Equal(24, model.MoeLayerCount);
+        Assert.Null(model.DenseIntermediateSize);
+        Assert.True(moe.HasRouterBias);
+        Assert.True(moe.HasExpertBias);
+        Assert.Equal((2 * 2880) + 2880, moe.ExpertBiasParameters(2880));
+
+        // head_dim 64 x 64 heads = 4096 != hidden 2880; q, k, v and o biases; one sink per query head.
+        var attention = (GroupedQueryAttention)model.Attention;
+        Assert.Equal((64, 8, 64), (attention.HeadCount, attention.KeyValueHeadCount, attention.HeadDim));
+        Assert.True(attention.HasQkvBias && attention.HasOutputBias && attention.HasAttentionSinks);
+        Assert.Equal(4096 + (2 * 512) + 2880 + 64, attention.NonMatmulParameters(2880));
+
+        // layer_types: sliding_attention on even layers (window 128), full_attention on odd ones.
+        Assert.Equal(Enumerable.Range(0, 24).Select(i => i % 2 == 0 ? 128 : (int?)null), Enumerable.Range(0, 24).Select(model.AttentionWindow));
+        Assert.Contains(notes, n => n.Contains("12 of 24 layers attend to at most 128 tokens", StringComparison.Ordinal));
+
+        // quantization_config mxfp4, modules_to_not_convert [self_attn, router, embed_tokens, lm_head]: experts MXFP4,
+        // everything else BF16.
+        Precision checkpoint = model.CheckpointPrecision!;
+        Assert.Equal(NumericFormat.Bf16, checkpoint.Weights);
+        Assert.Equal(NumericFormat.Mxfp4, checkpoint.ExpertWeights);
+        Assert.Equal(NumericFormat.Bf16, checkpoint.AttentionWeights);
+        Assert.Equal(NumericFormat.Bf16, checkpoint.EmbeddingWeights);
+        Assert.Equal(NumericFormat.Bf16, checkpoint.KvCache);
+    }
+
+    [Fact]
+    public void An_fp8_quantization_config_makes_every_layer_GEMM_fp8_but_the_modules_it_keeps()
+    {
+        ModelArchitecture model = Read("""
+            {"model_type": "qwen3", "num_hidden_layers": 2, "hidden_size": 256, "num_attention_heads": 4, "head_dim": 64,
+             "intermediate_size": 512, "vocab_size": 1000,
+             "quantization_config": {"quant_method": "fp8", "modules_to_not_convert": ["model.layers.*.self_attn", "lm_head"]}}
+            """);
+
+        Precision checkpoint = model.CheckpointPrecision!;
+        Assert.Equal(NumericFormat.Fp8, checkpoint.Weights);
+        Assert.Equal(NumericFormat.Bf16, checkpoint.AttentionWeights);
+        Assert.Equal(NumericFormat.Fp8, checkpoint.DenseWeights);
+        Assert.Equal(NumericFormat.Bf16, checkpoint.EmbeddingWeights);
+        Assert.Null(Read("""{"model_type": "llama", "num_hidden_layers": 1, "hidden_size": 64, "num_attention_heads": 4, "intermediate_size": 128, "vocab_size": 100}""").CheckpointPrecision);
+    }
+
+    [Fact]
+    public void Layer_types_must_name_every_layer_and_sliding_layers_need_a_window()
+    {
+        InputException count = ReadFails("""{"model_type": "llama", "num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4, "intermediate_size": 128, "vocab_size": 100, "sliding_window": 16, "layer_types": ["sliding_attention"]}""");
+        Assert.Equal("layer_types", count.Field);
+        Assert.Contains("has 1 entries but num_hidden_layers is 2", count.Problem, StringComparison.Ordinal);
+
+        InputException window = ReadFails("""{"model_type": "llama", "num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4, "intermediate_size": 128, "vocab_size": 100, "layer_types": ["sliding_attention", "full_attention"]}""");
+        Assert.Equal("sliding_window", window.Field);
+    }
+
+    [Fact]
+    public void A_sliding_window_key_alone_leaves_Qwen_layers_full_but_slides_every_Mistral_layer()
+    {
+        // Qwen2.5's config carries sliding_window 131072 with use_sliding_window false: full attention everywhere.
+        ModelArchitecture qwen = Read("""{"model_type": "qwen2", "num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4, "intermediate_size": 128, "vocab_size": 100, "sliding_window": 131072, "use_sliding_window": false, "max_window_layers": 1}""");
+        Assert.False(qwen.HasSlidingWindow);
+
+        // Mistral-7B v0.1 applies its sliding_window (4096) to every layer.
+        ModelArchitecture mistral = Read("""{"model_type": "mistral", "num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4, "intermediate_size": 128, "vocab_size": 100, "sliding_window": 4096}""");
+        Assert.Equal(2, mistral.SlidingWindowLayerCount);
+        Assert.Equal(0, mistral.KvCacheElementsPerToken);
+        Assert.Equal(2L * 4096 * 2 * 4 * 16, mistral.SlidingWindowKvCacheElements);
+    }
 }

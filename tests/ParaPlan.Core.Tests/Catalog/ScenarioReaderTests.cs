@@ -273,6 +273,34 @@ public class ScenarioReaderTests
     }
 
     [Fact]
+    public void A_model_whose_checkpoint_states_its_precision_runs_as_it_is_when_the_scenario_states_none()
+    {
+        Scenario scenario = Read("model: gpt-oss-120b\nhardware: {gpu: h100-sxm}\n");
+        Assert.Equal(NumericFormat.Bf16, scenario.Precision.Weights);
+        Assert.Equal(NumericFormat.Mxfp4, scenario.Precision.ExpertWeights);
+        Assert.Equal(NumericFormat.Bf16, scenario.Precision.AttentionWeights);
+        Assert.Equal(NumericFormat.Bf16, scenario.Precision.KvCache);
+        Assert.Contains(scenario.Assumptions, a => a == "precision not given: the checkpoint's own (its quantization_config): weights bf16 (experts mxfp4), bf16 KV cache");
+
+        // Stated weights are the default of every module (a dequantised bf16 run); a module key overrides them.
+        Scenario bf16 = Read("model: gpt-oss-120b\nprecision: {weights: bf16}\nhardware: {gpu: h100-sxm}\n");
+        Assert.False(bf16.Precision.IsPerModule);
+        Scenario kvOnly = Read("model: gpt-oss-120b\nprecision: {kv_cache: fp8}\nhardware: {gpu: h100-sxm}\n");
+        Assert.Equal((NumericFormat.Mxfp4, NumericFormat.Fp8), (kvOnly.Precision.ExpertWeights, kvOnly.Precision.KvCache));
+    }
+
+    [Fact]
+    public void The_precision_names_a_format_per_module()
+    {
+        Scenario scenario = Read(Minimal + "\nprecision: {weights: fp8, attention: bf16, experts: mxfp4, dense: nvfp4, embeddings: fp8}\n");
+        Precision p = scenario.Precision;
+        Assert.Equal(
+            (NumericFormat.Fp8, NumericFormat.Bf16, NumericFormat.Mxfp4, NumericFormat.Nvfp4, NumericFormat.Fp8),
+            (p.Weights, p.AttentionWeights, p.ExpertWeights, p.DenseWeights, p.EmbeddingWeights));
+        Assert.Equal(NumericFormat.Bf16, p.KvCache);   // the weights' default: 8-bit weights keep a bf16 KV cache
+    }
+
+    [Fact]
     public void An_unknown_precision_is_refused_with_the_choices()
     {
         InputException error = Fails(Minimal + "\nprecision: {weights: fp12}\n");

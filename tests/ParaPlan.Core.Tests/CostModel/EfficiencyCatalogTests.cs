@@ -7,6 +7,16 @@ namespace ParaPlan.Tests.CostModel;
 
 public class EfficiencyCatalogTests
 {
+    /// <summary>The profile's numeric values a fit may set (those <see cref="EfficiencyProfile.Get"/> reads), but the three the architecture test states itself.</summary>
+    private static readonly string[] FittableKeys =
+    [
+        "gemm_compute_efficiency", "gemm_8bit_compute_efficiency", "gemm_4bit_compute_efficiency", "gemm_half_efficiency_depth",
+        "memory_bandwidth_efficiency", "kernel_launch_us", "moe_gemm_compute_efficiency", "moe_memory_bandwidth_efficiency", "moe_kernel_us",
+        "expert_overhead_us", "attention_compute_efficiency", "attention_half_efficiency_tokens", "attention_kv_bandwidth_efficiency",
+        "intra_node_link_efficiency", "collective_overhead_us", "inter_node_collective_us", "step_overhead_ms", "layer_overhead_us",
+        "moe_layer_overhead_us", "sequence_overhead_us", "request_overhead_ms", "api_server_token_us", "api_server_request_ms",
+    ];
+
     [Theory]
     [InlineData(EngineKind.Generic)]
     [InlineData(EngineKind.Vllm)]

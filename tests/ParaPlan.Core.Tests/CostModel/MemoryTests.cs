@@ -98,6 +98,52 @@ public class MemoryTests
     }
 
     [Fact]
+    public void Gpt_oss_20b_without_a_precision_holds_its_checkpoint_MXFP4_experts_and_BF16_rest()
+    {
+        EstimateResult e = Scenarios.Estimate("""
+            model: gpt-oss-20b
+            hardware: {gpu: h100-sxm, gpus: 1}
+            parallel: {tp: 1}
+            workload: {input_tokens: 1000, output_tokens: 1000, concurrency: 1}
+            """);
+
+        // Per layer: q 2880 x 4096, k and v 2880 x 512 each, o 4096 x 2880 and two norms, bf16; 32 experts of
+        // 3 x 2880 x 2880 at 0.53125 byte (MXFP4) and a 2880 x 32 router in bf16; embedding and LM head 201088 x 2880 bf16.
+        const long attention = (2880L * 4096) + (2L * 2880 * 512) + (4096L * 2880);
+        const long experts = 32L * 3 * 2880 * 2880;
+        Assert.Equal(Math.Round(24 * (attention + (2 * 2880)) * 2.0 / 1e9, 4), e.MemoryPerGpuGb.AttentionWeights);
+        Assert.Equal(Math.Round(24 * ((experts * 0.53125) + (2880 * 32 * 2.0)) / 1e9, 4), e.MemoryPerGpuGb.ExpertWeights);
+        Assert.Equal(Math.Round(2 * 201088L * 2880 * 2.0 / 1e9, 4), e.MemoryPerGpuGb.EmbeddingWeights);
+        Assert.Equal(0, e.MemoryPerGpuGb.DenseWeights);
+        // 13,747,599,360 bytes: the checkpoint's 13,761,264,768 less what the shard leaves out in bf16, the attention
+        // biases and sinks (24 x 8,064), expert biases (24 x 32 x 8,640), router biases (24 x 32) and the final norm
+        // (2,880): 6,832,704 parameters x 2 bytes.
+        Assert.Equal(13_761_264_768 - (6_832_704 * 2), (24 * ((attention + (2 * 2880)) * 2.0)) + (24 * ((experts * 0.53125) + (2880 * 32 * 2.0))) + (2 * 201088L * 2880 * 2.0));
+        Assert.Equal(13.7476, e.MemoryPerGpuGb.Weights);
+    }
+
+    [Fact]
+    public void Each_module_is_held_in_the_format_the_precision_gives_it()
+    {
+        EstimateResult e = Scenarios.Estimate("""
+            model: qwen3-30b-a3b
+            precision: {weights: bf16, attention: fp8, experts: nvfp4}
+            hardware: {gpu: b200, gpus: 1}
+            parallel: {tp: 1}
+            workload: {input_tokens: 1000, output_tokens: 1000, concurrency: 1}
+            """);
+
+        // 48 layers, hidden 2048: attention (32 heads and 4 KV heads of 128) fp8, 128 experts of 3 x 2048 x 768 nvfp4
+        // (0.5625 byte), routers (2048 x 128), norms, embedding and LM head (151936 x 2048) 16-bit.
+        const long attention = (2048L * 4096) + (2L * 2048 * 512) + (4096L * 2048);
+        const long experts = 128L * 3 * 2048 * 768;
+        Assert.Equal(Math.Round(48 * ((attention * 1.0) + (2 * 2048 * 2.0)) / 1e9, 4), e.MemoryPerGpuGb.AttentionWeights);
+        Assert.Equal(Math.Round(48 * ((experts * 0.5625) + (2048 * 128 * 2.0)) / 1e9, 4), e.MemoryPerGpuGb.ExpertWeights);
+        Assert.Equal(Math.Round(2 * 151936L * 2048 * 2.0 / 1e9, 4), e.MemoryPerGpuGb.EmbeddingWeights);
+        Assert.Contains(e.Assumptions, a => a.StartsWith("precision per module: attention fp8, routed experts nvfp4, embeddings and LM head bf16", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Concurrency_max_is_the_largest_that_fits_the_memory_allowed()
     {
         const string yaml = """

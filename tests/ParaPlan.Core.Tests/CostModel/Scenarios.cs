@@ -15,9 +15,9 @@ internal static class Scenarios
     public static EfficiencyProfile Ideal(int batchedTokens = 8192, int maxRunning = 1024) => new()
     {
         GemmComputeEfficiency = 1,
-        GemmHalfEfficiencyTokens = 0,
         Gemm8BitComputeEfficiency = 1,
         Gemm4BitComputeEfficiency = 1,
+        GemmHalfEfficiencyTokens = 0,
         GemmHalfEfficiencyDepth = 0,
         KernelLaunchUs = 0,
         MoeKernelUs = 0,

@@ -65,6 +65,26 @@ public class TimeTests
         Assert.Equal(flops / 100e12 * 1000, Op(Scenarios.Estimate(bf16, Scenarios.Ideal() with { Gemm8BitComputeEfficiency = 0.5 }).Prefill, "ffn (dense)").TimeMs, 4);
     }
 
+    [Theory]
+    [InlineData("h100-sxm", 989.4e12, 3.35e12)]   // no FP4 tensor cores: weight-only MXFP4, BF16 compute
+    [InlineData("b200", 9000e12, 7.7e12)]         // FP4 tensor cores
+    public void An_mxfp4_expert_GEMM_streams_4_25_bit_weights_and_runs_at_the_peak_its_GPU_has_for_them(string gpu, double peak, double hbm)
+    {
+        // gpt-oss-20b as its checkpoint stores it (MXFP4 experts), one 8,192-token prompt: each layer's 32 experts get
+        // 8192 x 4 = 32,768 token-expert rows, 2 x 32,768 x 3 x 2880 x 2880 FLOPs; their weights are read at 0.53125 byte.
+        EstimateResult e = Scenarios.Estimate(
+            $"model: gpt-oss-20b\nhardware: {{gpu: {gpu}, gpus: 1}}\nparallel: {{tp: 1}}\nworkload: {{input_tokens: 8192, output_tokens: 1, concurrency: 1}}\n",
+            Scenarios.Ideal());
+        OperatorCost experts = Op(e.Prefill, "expert (routed, busiest EP rank)");
+        double flops = 2.0 * 32_768 * 3 * 2880 * 2880;
+        double bytes = (32 * 3.0 * 2880 * 2880 * 0.53125) + (32_768 * (2880 + (3 * 2880)) * 2.0);
+        Assert.Equal(24 * flops, experts.Flops, 0);
+        Assert.Equal(24 * bytes, experts.Bytes, 0);
+        Assert.Equal("compute", experts.Bound);
+        Assert.True(flops / peak > bytes / hbm);
+        Assert.Equal(24 * flops / peak * 1000, experts.TimeMs, 4);
+    }
+
     [Fact]
     public void Prefill_attention_is_causal()
     {

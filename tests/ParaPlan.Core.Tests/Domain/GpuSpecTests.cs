@@ -28,6 +28,21 @@ public class GpuSpecTests
     }
 
     [Fact]
+    public void Block_scaled_fp4_runs_on_Blackwell_s_fp4_tensor_cores_and_weight_only_in_16_bit_on_Hopper()
+    {
+        // vLLM runs gpt-oss's MXFP4 experts on Hopper with Marlin / Triton kernels: 4-bit weights, BF16 compute.
+        Assert.True(GpuCatalog.BuiltIn.TryGet("h100-sxm", out GpuSpec h100));
+        Assert.True(GpuCatalog.BuiltIn.TryGet("b200", out GpuSpec b200));
+        foreach (NumericFormat format in new[] { NumericFormat.Mxfp4, NumericFormat.Nvfp4 })
+        {
+            Assert.Equal(NumericFormat.Bf16, h100.ComputeFormatFor(format));
+            Assert.Equal(989.4, h100.PeakTflopsFor(format));
+            Assert.Equal(NumericFormat.Fp4, b200.ComputeFormatFor(format));
+            Assert.Equal(9000, b200.PeakTflopsFor(format));
+        }
+    }
+
+    [Fact]
     public void A_GPU_with_a_single_figure_uses_it_for_every_format()
     {
         var gpu = new GpuSpec("g", "g", 64, 1.8, new Dictionary<NumericFormat, double> { [NumericFormat.Fp8] = 400 }, 8,

@@ -37,6 +37,86 @@ public class ModelArchitectureTests
     }
 
     [Fact]
+    public void Gpt_oss_20b_counts_20_91_B_parameters_and_its_checkpoint_bytes_match_the_published_total_size()
+    {
+        // gpt-oss-20b (config.json): 24 layers, hidden 2880, 64 query heads and 8 KV heads of 64 (q_proj 2880 -> 4096),
+        // biases on q, k, v and o, one sink logit per query head; 32 experts of width 2880 with gate-up (2 x 2880) and
+        // down (2880) biases; a router with bias; untied vocabulary 201088.
+        const long h = 2880, layers = 24, experts = 32, vocab = 201088;
+        const long attentionWeights = (h * 4096) + (2 * h * 512) + (4096 * h);
+        const long attentionBiasesAndSinks = 4096 + (2 * 512) + h + 64;
+        const long expertWeights = 3 * h * 2880;          // gate, up, down: the MXFP4 tensors
+        const long expertBiases = (2 * 2880) + h;          // gate_up_proj_bias, down_proj_bias: BF16
+        const long router = (h * experts) + experts;
+        const long norms = 2 * h;
+        const long mxfp4 = layers * experts * expertWeights;
+        const long total = (layers * (attentionWeights + attentionBiasesAndSinks + (experts * (expertWeights + expertBiases)) + router + norms)) + (2 * vocab * h) + h;
+
+        ModelArchitecture model = Catalog("gpt-oss-20b");
+
+        Assert.Equal(20_914_757_184, total);
+        Assert.Equal(total, model.TotalParameters);
+        Assert.Equal(layers * experts * (expertWeights + expertBiases), model.Parameters.RoutedExperts);
+        Assert.Equal(layers * (attentionWeights + attentionBiasesAndSinks), model.Parameters.Attention);
+
+        // MXFP4 expert weights at 4.25 bits (E2M1 + one E8M0 scale per 32) and every other tensor, biases and sinks
+        // included, at 2 bytes: exactly model.safetensors.index.json's total_size, 13,761,264,768 bytes.
+        double bytes = (mxfp4 * NumericFormat.Mxfp4.BytesPerElement()) + ((total - mxfp4) * 2.0);
+        Assert.Equal(13_761_264_768, bytes);
+
+        // Active: 4 of 32 experts, attention, router, norms and the LM head (OpenAI: 3.6 B).
+        long active = (layers * (attentionWeights + attentionBiasesAndSinks + (4 * (expertWeights + expertBiases)) + router + norms)) + (vocab * h) + h;
+        Assert.Equal(3_608_307_264, active);
+        Assert.Equal(active, model.ActiveParameters);
+        Assert.Equal(active - (layers * ((4096 + (2 * 512) + h + 64) + (4 * expertBiases) + experts + norms)) - h, model.ActiveMatmulParameters);
+    }
+
+    [Fact]
+    public void Gpt_oss_120b_counts_116_83_B_parameters_and_60_77_GiB_of_checkpoint()
+    {
+        const long h = 2880, layers = 36, experts = 128, vocab = 201088;
+        const long perLayer = (h * 4096) + (2 * h * 512) + (4096 * h) + (4096 + (2 * 512) + h + 64)
+            + (experts * ((3 * h * 2880) + (2 * 2880) + h)) + (h * experts) + experts + (2 * h);
+        const long mxfp4 = layers * experts * 3 * h * 2880;
+
+        ModelArchitecture model = Catalog("gpt-oss-120b");
+
+        Assert.Equal((layers * perLayer) + (2 * vocab * h) + h, model.TotalParameters);
+        Assert.Equal(116_829_156_672, model.TotalParameters);
+        double bytes = (mxfp4 * 0.53125) + ((model.TotalParameters - mxfp4) * 2.0);
+        Assert.Equal(65_248_815_744, bytes);
+        Assert.Equal(60.77, bytes / (1L << 30), 2);   // the model card's 60.8 GiB
+        Assert.Equal(5.13, model.ActiveParameters / 1e9, 2); // OpenAI: 5.1 B
+    }
+
+    [Fact]
+    public void Gpt_oss_keeps_KV_per_token_for_its_full_layers_and_at_most_the_window_for_its_sliding_ones()
+    {
+        // 12 full + 12 sliding layers of 2 x 8 KV heads x 64 = 1,024 elements per token; window 128.
+        ModelArchitecture model = Catalog("gpt-oss-20b");
+
+        Assert.Equal(12, model.SlidingWindowLayerCount);
+        Assert.Equal(128, model.AttentionWindow(0));
+        Assert.Null(model.AttentionWindow(1));
+        Assert.Equal(12 * 1024, model.KvCacheElementsPerToken);
+        Assert.Equal(12 * 128 * 1024, model.SlidingWindowKvCacheElements);
+        Assert.Equal(24L * 100 * 1024, model.KvCacheElementsPerSequence(100));                  // below the window: every layer holds 100
+        Assert.Equal(((12L * 4096) + (12 * 128)) * 1024, model.KvCacheElementsPerSequence(4096)); // above: sliding layers hold 128
+
+        // Attention core FLOPs at 4,096 context: full layers over 4,096 keys, sliding ones over 128.
+        Assert.Equal(((12.0 * 4096) + (12 * 128)) * 2 * 64 * (64 + 64), model.FlopsPerToken(4096).Attention);
+    }
+
+    [Fact]
+    public void A_full_attention_model_keeps_its_KV_per_token_over_every_layer()
+    {
+        ModelArchitecture model = Catalog("llama-3.1-70b");
+        Assert.False(model.HasSlidingWindow);
+        Assert.Equal(0, model.SlidingWindowKvCacheElements);
+        Assert.Equal(163_840 * 1000L, model.KvCacheElementsPerSequence(1000));
+    }
+
+    [Fact]
     public void DeepSeek_V3_has_671_0_B_parameters_36_6_B_active_and_35136_KV_elements_per_token()
     {
         const long h = 7168, heads = 128;

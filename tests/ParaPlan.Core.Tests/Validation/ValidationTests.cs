@@ -168,4 +168,41 @@ public class ValidationTests
         Assert.False(model.IsMoeLayer(2));
         Assert.True(model.IsMoeLayer(3));
     }
+
+    [Fact]
+    public void A_gpt_oss_record_maps_to_the_catalog_s_sliding_window_model_with_MXFP4_experts()
+    {
+        // Native MXFP4 MoE weights, everything else BF16; the record's architecture block names the Hugging Face repo.
+        string file = TestFiles.Write("""
+            [{"id": "T-GPTOSS", "quality": "A", "source": {"name": "test", "key": "t"}, "engine": "SGLang", "model": "openai/gpt-oss-120b",
+              "arch_ref": null, "precision": "MXFP4 (native MoE weights)", "gpu": "B200", "num_gpus": 4, "tp": 4, "batch_size": "1",
+              "isl": 1024, "osl": 512, "scenario": "fixed-batch latency", "tpot_ms": 2.4, "notes": "",
+              "arch": {"type": "moe", "layers": 36, "hidden": 2880, "heads": 64, "kv_heads": 8, "head_dim": 64, "experts": 128,
+                       "shared_experts": 0, "topk": 4, "moe_ffn": 2880, "vocab": 201088, "sliding_window": "128 on alternating layers",
+                       "hf": "openai/gpt-oss-120b"}}]
+            """, ".json");
+        MappedRecord mapped = Assert.Single(RecordMapper.Expressible(MeasurementReader.ReadFile(file)));
+        Assert.Equal(18, mapped.Scenario.Model.SlidingWindowLayerCount);
+        ParaPlan.Domain.Precision precision = mapped.Scenario.Precision;
+        Assert.Equal(ParaPlan.Domain.NumericFormat.Mxfp4, precision.ExpertWeights);
+        Assert.Equal(ParaPlan.Domain.NumericFormat.Bf16, precision.AttentionWeights);
+        Assert.Equal(ParaPlan.Domain.NumericFormat.Bf16, precision.KvCache);
+    }
+
+    [Theory]
+    [InlineData("NVFP4 MoE, FP8 attention", "nvfp4", "fp8")]
+    [InlineData("NVFP4 MoE (nvidia/DeepSeek-R1-FP4), FP16/BF16 KV", "nvfp4", "bf16")]
+    [InlineData("NVFP4 (ModelOpt)", "nvfp4", "nvfp4")]
+    [InlineData("FP8 (native block-FP8 checkpoint)", "fp8", "fp8")]
+    public void A_record_s_precision_names_the_experts_format_and_the_rest_s(string text, string experts, string attention)
+    {
+        string file = TestFiles.Write($$"""
+            [{"id": "T-P", "quality": "A", "source": {"name": "test", "key": "t"}, "engine": "vLLM", "model": "Qwen3-235B",
+              "arch_ref": "qwen3-235b-a22b", "precision": "{{text}}", "gpu": "B200", "num_gpus": 8, "tp": 8, "concurrency": 1,
+              "isl": 1000, "osl": 100, "scenario": "low-concurrency serving", "tpot_ms": 8, "notes": ""}]
+            """, ".json");
+        ParaPlan.Domain.Precision precision = Assert.Single(RecordMapper.Expressible(MeasurementReader.ReadFile(file))).Scenario.Precision;
+        Assert.Equal(experts, ParaPlan.Domain.NumericFormats.FileName(precision.ExpertWeights));
+        Assert.Equal(attention, ParaPlan.Domain.NumericFormats.FileName(precision.AttentionWeights));
+    }
 }

@@ -40,7 +40,7 @@ internal sealed class StageMemory
         int moeLayers = _layout.MoeLayers[stage];
         int denseLayers = layers - moeLayers;
         double attention = layers * ((_shard.AttentionParameters * _formats.Attention) + (_shard.NormParameters * 2));
-        double experts = moeLayers * ((_shard.ExpertParametersPerLayer * _formats.Experts) + (_shard.RouterParameters * _formats.Edge));
+        double experts = moeLayers * ((_shard.ExpertParametersPerLayer * _formats.Experts) + (_shard.RouterParameters * WeightFormats.Router));
         double dense = (denseLayers * _shard.DenseFfnParameters * _formats.Dense) + (moeLayers * _shard.SharedParameters * _formats.Dense);
         double embedding = 0;
         if (stage == 0)
@@ -56,9 +56,12 @@ internal sealed class StageMemory
         return new StageWeights(attention, experts, dense, embedding);
     }
 
-    /// <summary>KV-cache bytes one sequence of <paramref name="context"/> tokens takes on a GPU of stage <paramref name="stage"/>.</summary>
+    /// <summary>
+    /// KV-cache bytes one sequence of <paramref name="context"/> tokens takes on a GPU of stage <paramref name="stage"/>:
+    /// its full-attention layers hold the whole context, its sliding-window layers at most their window.
+    /// </summary>
     public double KvBytesPerSequence(int stage, double context) =>
-        Math.Ceiling(context / _sp) * _layout.Layers[stage] * _shard.KvElementsPerTokenLayer * _formats.KvCache;
+        _layout.KvLayerTokens(stage, context, _sp) * _shard.KvElementsPerTokenLayer * _formats.KvCache;
 
     /// <summary>
     /// Peak transient activations of one prefill chunk, GB: the residual stream and its norm, the QKV and attention

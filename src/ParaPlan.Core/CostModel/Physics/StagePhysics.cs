@@ -5,7 +5,8 @@ namespace ParaPlan.CostModel.Physics;
 
 /// <summary>
 /// The GPU physics of one step on each pipeline stage: every operator of a layer as a roofline (docs/cost-model.md,
-/// sections 3-5), the collectives between the stage's GPUs, and the busiest expert-parallel rank of the MoE layers.
+/// sections 3-5), each module's GEMMs in its own format (<see cref="GemmPath"/>), full and sliding-window attention
+/// layers apart, the collectives between the stage's GPUs, and the busiest expert-parallel rank of the MoE layers.
 /// Knows nothing of the engine's serving loop (batching, chunking, CPU overheads per step), which
 /// <see cref="Serving.ServingModel"/> builds on it.
 /// </summary>
@@ -31,7 +32,6 @@ internal sealed class StagePhysics
     private readonly double _launch;
     private readonly double _collectiveOverhead;
     private readonly double _interNodeCollective;
-    private readonly bool _quantisedActivations;
 
     public StagePhysics(Scenario scenario, ParallelStrategy strategy, EfficiencyProfile profile, double routingSkew, ModelShard shard, StageLayout layout, WeightFormats formats)
     {
@@ -50,25 +50,28 @@ internal sealed class StagePhysics
         _stageGpus = (int)strategy.GpusPerStage;
         _dispatchBytes = formats.Experts <= 1.0 ? 1.0 : ActivationBytes;
 
-        NumericFormat weights = scenario.Precision.Weights;
-        GemmFormat = ComputeFormat(weights);
-        GemmRunsIn = _gpu.ComputeFormatFor(GemmFormat);
-        PeakGemm = _gpu.PeakTflopsFor(GemmFormat) * 1e12;
-        GemmEfficiency = GemmRunsIn.BytesPerElement() switch
-        {
-            < 1.0 => profile.Gemm4BitComputeEfficiency,
-            < 2.0 => profile.Gemm8BitComputeEfficiency,
-            _ => profile.GemmComputeEfficiency,
-        };
+        Precision precision = scenario.Precision;
+        GemmPath weights = GemmPath.For(precision.Weights, _gpu, profile);
+        GemmFormat = weights.Format;
+        GemmRunsIn = weights.RunsIn;
+        PeakGemm = weights.Peak;
+        GemmEfficiency = weights.Efficiency;
+        AttentionGemm = GemmPath.For(precision.AttentionWeights, _gpu, profile);
+        ExpertGemm = GemmPath.For(precision.ExpertWeights, _gpu, profile);
+        DenseGemm = GemmPath.For(precision.DenseWeights, _gpu, profile);
+        EdgeGemm = GemmPath.For(precision.EmbeddingWeights, _gpu, profile);
+        RouterGemm = GemmPath.For(Precision.DefaultActivations(precision.Weights), _gpu, profile);
         _launch = profile.KernelLaunchUs / 1e6;
         _collectiveOverhead = profile.CollectiveOverheadUs / 1e6;
         _interNodeCollective = profile.InterNodeCollectiveUs / 1e6;
-        _quantisedActivations = GemmRunsIn.BytesPerElement() < 2.0;
         PeakAttention = _gpu.PeakTflopsFor(NumericFormat.Bf16) * 1e12;
         _hbm = _gpu.MemoryBandwidthTbps * 1e12;
     }
 
-    /// <summary>The format the model's GEMMs are meant to run in (int4 weight-only GEMMs dequantise into 16-bit).</summary>
+    /// <summary>
+    /// The format GEMMs of the precision's <c>weights</c> are meant to run in (int4 weight-only GEMMs dequantise into
+    /// 16-bit): every layer GEMM's unless the precision gives a module its own.
+    /// </summary>
     public NumericFormat GemmFormat { get; }
 
     /// <summary>The format this GPU runs them in (its nearest format with tensor cores).</summary>
@@ -79,6 +82,21 @@ internal sealed class StagePhysics
 
     /// <summary>Fraction of <see cref="PeakGemm"/> a large dense GEMM reaches.</summary>
     public double GemmEfficiency { get; }
+
+    /// <summary>The attention projections' GEMMs (Q, K, V, O; MLA's down- and up-projections).</summary>
+    public GemmPath AttentionGemm { get; }
+
+    /// <summary>The routed experts' grouped GEMMs (their peak; the efficiencies are the profile's MoE ones).</summary>
+    public GemmPath ExpertGemm { get; }
+
+    /// <summary>The dense FFN's and shared experts' GEMMs.</summary>
+    public GemmPath DenseGemm { get; }
+
+    /// <summary>The LM head's GEMM (the embedding is a lookup).</summary>
+    public GemmPath EdgeGemm { get; }
+
+    /// <summary>The router's GEMM: 16-bit whatever the layers' format.</summary>
+    public GemmPath RouterGemm { get; }
 
     /// <summary>Peak 16-bit tensor throughput attention runs at, FLOP/s.</summary>
     public double PeakAttention { get; }
@@ -96,8 +114,13 @@ internal sealed class StagePhysics
     /// <param name="sequencesFinishing">Sequences whose last prompt token is in the step (prefill: rows of the LM head).</param>
     /// <param name="keep">Keep the operator breakdown.</param>
     /// <param name="capture">Receives every stage's ledger, when given.</param>
+    /// <param name="windowed">
+    /// The attention work of one sliding-window layer for each of the layout's windows (the figures above are the
+    /// full-attention layers'); none when the model has no sliding window.
+    /// </param>
     public (OperatorLedger Slowest, double Sum, double MemorySum, double MemorySlowest) Stages(
-        double tokensPerGroup, double attentionFlops, double attentionBytes, double attentionSpan, bool prefill, double sequencesFinishing, bool keep, List<OperatorLedger>? capture)
+        double tokensPerGroup, double attentionFlops, double attentionBytes, double attentionSpan, bool prefill, double sequencesFinishing, bool keep, List<OperatorLedger>? capture,
+        IReadOnlyList<AttentionLoad>? windowed = null)
     {
         OperatorLedger? slowest = null;
         double sum = 0, memorySum = 0, memorySlowest = 0;
@@ -114,7 +137,7 @@ internal sealed class StagePhysics
             else
             {
                 ledger = new OperatorLedger(keep, _layout.Layers[s]);
-                StageTime(ledger, s, tokensPerGroup, attentionFlops, attentionBytes, attentionSpan, prefill, sequencesFinishing);
+                StageTime(ledger, s, tokensPerGroup, attentionFlops, attentionBytes, attentionSpan, prefill, sequencesFinishing, windowed ?? []);
                 byClass[cls] = ledger;
             }
 
@@ -149,7 +172,7 @@ internal sealed class StagePhysics
     /// <summary>
     /// The time of one stage for a step in which each DP group processes <paramref name="tokensPerGroup"/> tokens.
     /// </summary>
-    private void StageTime(OperatorLedger ledger, int stage, double tokensPerGroup, double attentionFlops, double attentionBytes, double attentionSpan, bool prefill, double sequencesFinishing)
+    private void StageTime(OperatorLedger ledger, int stage, double tokensPerGroup, double attentionFlops, double attentionBytes, double attentionSpan, bool prefill, double sequencesFinishing, IReadOnlyList<AttentionLoad> windowed)
     {
         int layers = _layout.Layers[stage];
         int moeLayers = _layout.MoeLayers[stage];
@@ -161,9 +184,15 @@ internal sealed class StagePhysics
 
         // Attention block, every layer.
         AttentionSpec attention = _model.Attention;
-        Gemm(ledger, OperatorNames.QkvProjection, layers, rows, _shard.QkvParameters, rows * (h + _shard.QkvOutputWidth) * ActivationBytes, _formats.Attention, KernelCounts.QkvProjection(attention), Depth(h));
-        Attention(ledger, prefill, layers, attentionFlops, attentionBytes, attentionSpan, KernelCounts.Attention(attention));
-        Gemm(ledger, OperatorNames.OutputProjection, layers, rows, _shard.OutputParameters, rows * (h + _shard.AttentionOutputWidth) * ActivationBytes, _formats.Attention, KernelCounts.OutputProjection(attention), Depth(_shard.AttentionOutputWidth));
+        Gemm(ledger, OperatorNames.QkvProjection, layers, rows, _shard.QkvParameters, rows * (h + _shard.QkvOutputWidth) * ActivationBytes, _formats.Attention, AttentionGemm, KernelCounts.QkvProjection(attention), Depth(h));
+        Attention(ledger, prefill, _layout.FullAttentionLayers[stage], attentionFlops, attentionBytes, attentionSpan, KernelCounts.Attention(attention));
+        for (int w = 0; w < windowed.Count; w++)
+        {
+            AttentionLoad load = windowed[w];
+            Attention(ledger, prefill, _layout.WindowedLayers[stage][w], load.Flops, load.Bytes, load.Span, KernelCounts.Attention(attention), slidingWindow: true);
+        }
+
+        Gemm(ledger, OperatorNames.OutputProjection, layers, rows, _shard.OutputParameters, rows * (h + _shard.AttentionOutputWidth) * ActivationBytes, _formats.Attention, AttentionGemm, KernelCounts.OutputProjection(attention), Depth(_shard.AttentionOutputWidth));
         Memory(ledger, OperatorNames.Norms, layers, rows * h * ActivationBytes * 8, KernelCounts.Norms);
         Comm(ledger, OperatorNames.TpAllReduceAttention, layers, AllReduce(_tp, 1, rows * h * ActivationBytes), rows * h * ActivationBytes);
         if (_sp > 1)
@@ -179,14 +208,14 @@ internal sealed class StagePhysics
         // Dense FFN layers.
         if (denseLayers > 0)
         {
-            Gemm(ledger, OperatorNames.DenseFfn, denseLayers, rows, _shard.DenseFfnParameters, rows * (h + (3 * _shard.DenseFfnWidth)) * ActivationBytes, _formats.Dense, KernelCounts.GatedFfn, GatedDepth(h, _shard.DenseFfnWidth));
+            Gemm(ledger, OperatorNames.DenseFfn, denseLayers, rows, _shard.DenseFfnParameters, rows * (h + (3 * _shard.DenseFfnWidth)) * ActivationBytes, _formats.Dense, DenseGemm, KernelCounts.GatedFfn, GatedDepth(h, _shard.DenseFfnWidth));
             Comm(ledger, OperatorNames.TpAllReduceFfn, denseLayers, AllReduce(_tp, 1, rows * h * ActivationBytes), rows * h * ActivationBytes);
         }
 
         // MoE layers.
         if (moeLayers > 0 && _model.Moe is { } moe)
         {
-            Gemm(ledger, OperatorNames.Router, moeLayers, rows, _shard.RouterParameters, 0, _formats.Edge, KernelCounts.Router, Depth(h));
+            Gemm(ledger, OperatorNames.Router, moeLayers, rows, _shard.RouterParameters, 0, WeightFormats.Router, RouterGemm, KernelCounts.Router, Depth(h));
             double meanLoad = stageTokens * moe.ExpertsPerToken / _ep;  // token-expert assignments per EP rank
             double imbalance = Imbalance(stageTokens);
             double load = meanLoad * imbalance;
@@ -196,10 +225,10 @@ internal sealed class StagePhysics
             double expertBytes = (expertsTouched * _shard.ExpertParameters * _formats.Experts) + (load * (h + (3 * _shard.ExpertWidth)) * ActivationBytes);
             double rowsPerExpert = load / Math.Max(expertsTouched, 1e-9);
             double fixedSeconds = (_profile.MoeKernelUs + (expertsTouched * _profile.ExpertOverheadUs)) / 1e6;
-            RooflineGemm(ledger, OperatorNames.RoutedExperts, moeLayers, expertFlops, expertBytes, rowsPerExpert, fixedSeconds, _profile.MoeGemmComputeEfficiency * GatedDepth(h, _shard.ExpertWidth), _profile.MoeMemoryBandwidthEfficiency, _profile.MoeGemmHalfEfficiencyTokens);
+            RooflineGemm(ledger, OperatorNames.RoutedExperts, moeLayers, expertFlops, expertBytes, rowsPerExpert, fixedSeconds, _profile.MoeGemmComputeEfficiency * GatedDepth(h, _shard.ExpertWidth), _profile.MoeMemoryBandwidthEfficiency, _profile.MoeGemmHalfEfficiencyTokens, ExpertGemm.Peak);
             if (_shard.SharedParameters > 0)
             {
-                Gemm(ledger, OperatorNames.SharedExperts, moeLayers, rows, _shard.SharedParameters, rows * (h + (3 * _shard.SharedWidth)) * ActivationBytes, _formats.Dense, KernelCounts.GatedFfn, GatedDepth(h, _shard.SharedWidth));
+                Gemm(ledger, OperatorNames.SharedExperts, moeLayers, rows, _shard.SharedParameters, rows * (h + (3 * _shard.SharedWidth)) * ActivationBytes, _formats.Dense, DenseGemm, KernelCounts.GatedFfn, GatedDepth(h, _shard.SharedWidth));
             }
 
             // Two-batch overlap (SGLang --enable-two-batch-overlap): while one half of the batch is in its
@@ -218,7 +247,7 @@ internal sealed class StagePhysics
         if (stage == _layout.Stages - 1)
         {
             double headRows = prefill ? Math.Max(sequencesFinishing / _sp, 1.0 / _sp) : rows;
-            Gemm(ledger, OperatorNames.LmHead, 1, headRows, _shard.EmbeddingParameters, headRows * _shard.VocabularyPerGpu * 4, _formats.Edge, KernelCounts.Single, Depth(h));
+            Gemm(ledger, OperatorNames.LmHead, 1, headRows, _shard.EmbeddingParameters, headRows * _shard.VocabularyPerGpu * 4, _formats.Edge, EdgeGemm, KernelCounts.Single, Depth(h));
         }
         else
         {
@@ -265,7 +294,7 @@ internal sealed class StagePhysics
         }
     }
 
-    private void Gemm(OperatorLedger ledger, string name, int count, double rows, double parameters, double activationBytes, double weightBytes, int kernels, double depth)
+    private void Gemm(OperatorLedger ledger, string name, int count, double rows, double parameters, double activationBytes, double weightBytes, GemmPath path, int kernels, double depth)
     {
         if (parameters <= 0 || count <= 0)
         {
@@ -274,8 +303,8 @@ internal sealed class StagePhysics
 
         double flops = 2.0 * rows * parameters;
         double bytes = (parameters * weightBytes) + activationBytes;
-        int quantise = weightBytes < 2.0 && _quantisedActivations ? KernelCounts.ActivationQuantisation : 0;
-        RooflineGemm(ledger, name, count, flops, bytes, rows, (kernels + quantise) * _launch, GemmEfficiency * depth);
+        int quantise = weightBytes < 2.0 && path.QuantisedActivations ? KernelCounts.ActivationQuantisation : 0;
+        RooflineGemm(ledger, name, count, flops, bytes, rows, (kernels + quantise) * _launch, path.Efficiency * depth, peak: path.Peak);
     }
 
     private double Depth(double k) => OperatorTime.Depth(k, _profile.GemmHalfEfficiencyDepth);
@@ -283,22 +312,23 @@ internal sealed class StagePhysics
     private double GatedDepth(double hidden, double width) => OperatorTime.GatedDepth(hidden, width, _profile.GemmHalfEfficiencyDepth);
 
     /// <summary>time = fixed + max(flops / (peak x eff x M / (M + M0)), bytes / (HBM x eff)) (<see cref="OperatorTime.Gemm"/>).</summary>
-    private void RooflineGemm(OperatorLedger ledger, string name, int count, double flops, double bytes, double rows, double fixedSeconds, double? efficiency = null, double? bandwidthEfficiency = null, double? halfEfficiencyTokens = null)
+    private void RooflineGemm(OperatorLedger ledger, string name, int count, double flops, double bytes, double rows, double fixedSeconds, double? efficiency = null, double? bandwidthEfficiency = null, double? halfEfficiencyTokens = null, double? peak = null)
     {
         double eff = efficiency ?? GemmEfficiency;
         double half = halfEfficiencyTokens ?? _profile.GemmHalfEfficiencyTokens;
         double bw = bandwidthEfficiency ?? _profile.MemoryBandwidthEfficiency;
-        double seconds = OperatorTime.Gemm(flops, bytes, rows, PeakGemm, eff, half, _hbm, bw, fixedSeconds);
-        bool computeBound = OperatorTime.GemmIsComputeBound(flops, bytes, rows, PeakGemm, eff, half, _hbm, bw);
+        double top = peak ?? PeakGemm;
+        double seconds = OperatorTime.Gemm(flops, bytes, rows, top, eff, half, _hbm, bw, fixedSeconds);
+        bool computeBound = OperatorTime.GemmIsComputeBound(flops, bytes, rows, top, eff, half, _hbm, bw);
         ledger.Add(name, "compute", count, seconds, flops, bytes, computeBound ? "compute" : "memory", bytes / (_hbm * bw));
     }
 
     /// <summary>
     /// Attention: prefill at the 16-bit peak x efficiency x span / (span + half-efficiency span), decode as a read of
     /// the KV cache at its own bandwidth fraction (<see cref="OperatorTime"/>); plus the fixed time of its kernels
-    /// (rope, cache write, attention).
+    /// (rope, cache write, attention). Sliding-window layers are kept as their own operator.
     /// </summary>
-    private void Attention(OperatorLedger ledger, bool prefill, int count, double flops, double bytes, double span, int kernels)
+    private void Attention(OperatorLedger ledger, bool prefill, int count, double flops, double bytes, double span, int kernels, bool slidingWindow = false)
     {
         double fixedSeconds = kernels * _launch;
         double bw = prefill ? _profile.MemoryBandwidthEfficiency : _profile.AttentionKvBandwidthEfficiency;
@@ -306,7 +336,9 @@ internal sealed class StagePhysics
             ? OperatorTime.PrefillAttention(flops, bytes, span, PeakAttention, _profile.AttentionComputeEfficiency, _profile.AttentionHalfEfficiencyTokens, _hbm, bw, fixedSeconds)
             : OperatorTime.DecodeAttention(flops, bytes, PeakAttention, _profile.AttentionComputeEfficiency, _hbm, bw, fixedSeconds);
         double memory = bytes / (_hbm * bw);
-        string name = prefill ? OperatorNames.AttentionPrefill : OperatorNames.AttentionDecode;
+        string name = slidingWindow
+            ? prefill ? OperatorNames.AttentionPrefillWindowed : OperatorNames.AttentionDecodeWindowed
+            : prefill ? OperatorNames.AttentionPrefill : OperatorNames.AttentionDecode;
         ledger.Add(name, "compute", count, seconds, flops, bytes, seconds - fixedSeconds > memory * 1.0000001 ? "compute" : "memory", memory);
     }
 
@@ -414,10 +446,4 @@ internal sealed class StagePhysics
         double remote = bytesPerRank / copies * remoteNodesPerToken;
         return _interNodeCollective + Math.Max(local / intraBw, remote / interBw) + (2 * _gpu.InterNode.LatencyUs / 1e6);
     }
-
-    private static NumericFormat ComputeFormat(NumericFormat weights) => weights switch
-    {
-        NumericFormat.Int4 => NumericFormat.Bf16,   // weight-only W4A16: dequantised into 16-bit GEMMs
-        _ => weights,
-    };
 }

@@ -44,15 +44,27 @@ internal sealed class EstimateReport
         GpuSpec gpu = _scenario.Hardware.Gpu;
         Requirements requirements = _scenario.Requirements;
         int dp = _strategy.DataParallel;
-        if (_physics.GemmRunsIn != _physics.GemmFormat)
+        Precision precision = _scenario.Precision;
+        if (!precision.IsPerModule && _physics.GemmRunsIn != _physics.GemmFormat)
         {
             _assumptions.Add($"{gpu.Id} has no native {_physics.GemmFormat.FileName()} tensor cores: GEMMs run at its {_physics.GemmRunsIn.FileName()} peak ({Num(_physics.PeakGemm / 1e12)} TFLOPS)");
         }
 
-        if (_scenario.Precision.Weights.BytesPerElement() < 2.0)
+        if (precision.IsPerModule)
         {
-            _assumptions.Add($"embeddings, LM head and routers are kept in 16-bit ({_scenario.Precision.Weights.FileName()} checkpoints quantise only the layer GEMMs)");
+            _assumptions.Add($"precision per module: {string.Join(", ", ModulePaths().Select(m => $"{m.Module} {m.Stored.FileName()}"))}, embeddings and LM head {precision.EmbeddingWeights.FileName()}; routers and norms 16-bit");
+            foreach ((string module, _, GemmPath path) in ModulePaths().Where(m => m.Path.RunsIn != m.Path.Format))
+            {
+                _assumptions.Add(path.Format is NumericFormat.Mxfp4 or NumericFormat.Nvfp4 && path.RunsIn.BytesPerElement() >= 2.0
+                    ? $"{gpu.Id} has no FP4 tensor cores: {module} GEMMs ({path.Format.FileName()} weights) run weight-only with {path.RunsIn.FileName()} compute at its {Num(path.Peak / 1e12)} TFLOPS (as vLLM's Marlin and Triton MXFP4 kernels on Hopper)"
+                    : $"{gpu.Id} has no native {path.Format.FileName()} tensor cores: {module} GEMMs run at its {path.RunsIn.FileName()} peak ({Num(path.Peak / 1e12)} TFLOPS)");
+            }
         }
+        else if (precision.Weights.BytesPerElement() < 2.0)
+        {
+            _assumptions.Add($"embeddings, LM head and routers are kept in 16-bit ({precision.Weights.FileName()} checkpoints quantise only the layer GEMMs)");
+        }
+
 
         int cap = _profile.MaxRunningSequences;
         string group = dp > 1 ? "DP group" : "instance";
@@ -70,7 +82,8 @@ internal sealed class EstimateReport
         MemoryPerGpu memory = o.Memory;
         double runningInstance = o.Running * dp;
         double instanceGpus = _strategy.GpusPerInstance;
-        double computeBound = _physics.PeakGemm * _physics.GemmEfficiency / (2.0 * _model.ActiveParameters);
+        double computeBound = precision.IsPerModule ? PerModuleComputeBound() : _physics.PeakGemm * _physics.GemmEfficiency / (2.0 * _model.ActiveParameters);
+        double peakGemm = precision.IsPerModule ? ModulePaths().Max(m => m.Path.Peak) : _physics.PeakGemm;
         double bandwidthBound = o.Decode.MemoryOnlyMs > 0 ? runningInstance / (o.Decode.MemoryOnlyMs / 1000) / instanceGpus : 0;
         List<CheckResult> checks = Checks(memory, o.TtftMs, o.TpotLongestMs, o.OutputPerGpu);
         if (memory.Total > memory.Limit)
@@ -124,7 +137,7 @@ internal sealed class EstimateReport
             Decode = o.Decode.ToPhase(),
             Moe = moe,
             Pipeline = new PipelineDetail([.. _layout.Layers], o.MicroBatches, o.TtftPrefill.Steps > 0 ? (_layout.Stages - 1.0) / (o.TtftPrefill.Steps + _layout.Stages - 1.0) : 0),
-            Bounds = new PhysicalBounds(computeBound, bandwidthBound, _physics.PeakGemm / 1e12, gpu.MemoryBandwidthTbps),
+            Bounds = new PhysicalBounds(computeBound, bandwidthBound, peakGemm / 1e12, gpu.MemoryBandwidthTbps),
             Communication = CommunicationGroups(o.DecodeTokensPerGroup, o.TtftPrefill.TokensPerStep),
             FrontEnd = frontEnd,
             EfficiencyProfile = _profile.Name,
@@ -198,7 +211,7 @@ internal sealed class EstimateReport
         int ep = _strategy.ExpertParallel;
         int pp = _layout.Stages;
         int stageGpus = (int)_strategy.GpusPerStage;
-        double dispatchBytes = _scenario.Precision.Weights.BytesPerElement() <= 1.0 ? 1.0 : ActivationBytes;
+        double dispatchBytes = _scenario.Precision.ExpertWeights.BytesPerElement() <= 1.0 ? 1.0 : ActivationBytes;
         var groups = new List<CommunicationGroup>();
         string LinkName(int ranks, int stride) => _physics.CrossesNodes(ranks, stride) ? "inter-node" : "intra-node";
         double decodeRows = decodeTokensPerGroup / sp;
@@ -227,6 +240,40 @@ internal sealed class EstimateReport
         }
 
         return groups;
+    }
+
+    /// <summary>The layer modules whose GEMMs the model has, with the format each is stored in and the path it runs on.</summary>
+    private IEnumerable<(string Module, NumericFormat Stored, GemmPath Path)> ModulePaths()
+    {
+        Precision precision = _scenario.Precision;
+        yield return ("attention", precision.AttentionWeights, _physics.AttentionGemm);
+        if (_model.IsMoe)
+        {
+            yield return ("routed experts", precision.ExpertWeights, _physics.ExpertGemm);
+        }
+
+        if (_model.DenseLayerCount > 0 || _model.Moe is { SharedIntermediateSize: > 0 })
+        {
+            yield return ("dense FFN and shared experts", precision.DenseWeights, _physics.DenseGemm);
+        }
+    }
+
+    /// <summary>
+    /// The compute bound when modules run in different formats: one token's active parameters of each module at that
+    /// module's peak x efficiency, the rest (LM head, routers, norms) at the precision's weights' own:
+    /// tokens/s = 1 / sum(2 x active_m / (peak_m x eff_m)).
+    /// </summary>
+    private double PerModuleComputeBound()
+    {
+        ParameterBreakdown p = _model.Parameters;
+        double expertsActive = _model.Moe is { } moe ? (double)moe.ParametersPerExpert(_model.HiddenSize) * moe.ExpertsPerToken * _model.MoeLayerCount : 0;
+        double dense = p.DenseFeedForward + p.SharedExperts;
+        double rest = _model.ActiveParameters - p.Attention - expertsActive - dense;
+        double seconds = (2.0 * p.Attention / (_physics.AttentionGemm.Peak * _physics.AttentionGemm.Efficiency))
+            + (2.0 * expertsActive / (_physics.ExpertGemm.Peak * _physics.ExpertGemm.Efficiency))
+            + (2.0 * dense / (_physics.DenseGemm.Peak * _physics.DenseGemm.Efficiency))
+            + (2.0 * rest / (_physics.PeakGemm * _physics.GemmEfficiency));
+        return 1 / seconds;
     }
 
     private static double Round(double value) => Math.Round(value, 4);

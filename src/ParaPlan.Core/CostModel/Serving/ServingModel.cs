@@ -187,8 +187,13 @@ internal sealed class ServingModel
     {
         double attentionFlops = tokensPerGroup * Math.Ceiling(context / _sp) * _shard.DecodeAttentionFlopsPerContextToken;
         double attentionBytes = tokensPerGroup * Math.Ceiling(context / _sp) * _shard.KvElementsPerTokenLayer * _scenario.Precision.KvCache.BytesPerElement();
+        // A sliding-window layer reads at most its window of each sequence's cache.
+        AttentionLoad[] windowed = _layout.Windows.Count == 0 ? [] : [.. _layout.Windows.Select(window => new AttentionLoad(
+            tokensPerGroup * Math.Ceiling(Math.Min(context, window) / _sp) * _shard.DecodeAttentionFlopsPerContextToken,
+            tokensPerGroup * Math.Ceiling(Math.Min(context, window) / _sp) * _shard.KvElementsPerTokenLayer * _scenario.Precision.KvCache.BytesPerElement(),
+            Math.Min(context, window)))];
         bool keep = _report && breakdown;
-        (OperatorLedger slowest, double sum, double memorySum, double memorySlowest) = _physics.Stages(tokensPerGroup, attentionFlops, attentionBytes, context, prefill: false, tokensPerGroup, keep, _capture);
+        (OperatorLedger slowest, double sum, double memorySum, double memorySlowest) = _physics.Stages(tokensPerGroup, attentionFlops, attentionBytes, context, prefill: false, tokensPerGroup, keep, _capture, windowed);
         double overhead = (_profile.StepOverheadMs / 1000) + (tokensPerGroup * microBatches * _profile.SequenceOverheadUs / 1e6);
         double busy = microBatches * slowest.Seconds;
         double cycle = Math.Max(sum, busy);
@@ -227,9 +232,14 @@ internal sealed class ServingModel
         double pairs = Math.Max(1, sequencesPerGroup) * promptTokens * (promptTokens + 1) / 2.0;
         double attentionFlops = pairs / chunks * _shard.PrefillAttentionFlopsPerPair / _sp;
         double attentionBytes = chunk / _sp * (_shard.QkvOutputWidth + _shard.AttentionOutputWidth) * 2.0;
+        // A sliding-window layer's queries see at most its window of keys: s x min(s, w) - w(w-1)/2 pairs per prompt.
+        AttentionLoad[] windowed = _layout.Windows.Count == 0 ? [] : [.. _layout.Windows.Select(window => new AttentionLoad(
+            Math.Max(1, sequencesPerGroup) * AttentionLoad.WindowedCausalPairs(promptTokens, window) / chunks * _shard.PrefillAttentionFlopsPerPair / _sp,
+            attentionBytes,
+            Math.Min(promptTokens, window)))];
         double sequencesFinishing = Math.Max(chunk / promptTokens, 1.0 / chunks);
         bool keep = _report && breakdown;
-        (OperatorLedger slowest, double sum, _, _) = _physics.Stages(chunk, attentionFlops, attentionBytes, promptTokens, prefill: true, sequencesFinishing, keep, _capture);
+        (OperatorLedger slowest, double sum, _, _) = _physics.Stages(chunk, attentionFlops, attentionBytes, promptTokens, prefill: true, sequencesFinishing, keep, _capture, windowed);
         double overhead = _profile.StepOverheadMs / 1000;
         double fill = sum - slowest.Seconds;
         var step = new PhaseStep(keep)
