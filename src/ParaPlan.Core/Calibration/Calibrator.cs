@@ -39,6 +39,13 @@ public static class Calibrator
     private const string Ttft = "mean_ttft_ms";
     private const string RequestOverhead = "request_overhead_ms";
 
+    /// <summary>Why a trtllm-bench run's TTFT is not compared (and request_overhead_ms is neither fitted nor written).</summary>
+    private const string TrtllmBenchTtft =
+        "TTFT: trtllm-bench throughput drives the engine in-process (no HTTP front end): its requests reach the executor "
+        + "without an API server admitting them one after another, so its TTFT is not the served TTFT the estimate reports "
+        + "(which includes the front end admitting a burst's requests and request_overhead_ms); request_overhead_ms, which "
+        + "only TTFT sets, is neither fitted nor written.";
+
     /// <summary>Calibrates the scenario's engine on one run of a benchmark result file.</summary>
     /// <param name="scenario">The scenario that was run: its model, GPU, engine, strategy and workload (concurrency and lengths).</param>
     /// <param name="resultFile">The result file, as named in messages and in the sources written.</param>
@@ -91,7 +98,11 @@ public static class Calibrator
         }
 
         bool burst = RunPattern.IsBurst(run);
-        if (burst && run.MeanTtftMs is { } ttft)
+        if (run.Tool == BenchmarkTool.TrtllmBench)
+        {
+            notCompared.Add(TrtllmBenchTtft);
+        }
+        else if (burst && run.MeanTtftMs is { } ttft)
         {
             targets.Add(new Target(Ttft, "mean TTFT of the burst (the estimate's mean_ttft_ms; its ttft_ms is until the last request's first token)", ttft, e => e.MeanTtftMs));
         }

@@ -72,10 +72,44 @@ public class CalibratorTests
 
         Assert.NotNull(result.Failure);
         Assert.StartsWith("the run cannot be reproduced within the engine's plausible overheads; the rest of the model is off for this deployment", result.Failure, StringComparison.Ordinal);
-        Assert.Contains("step_overhead_ms = 10 rests at the upper end of its range 0.1-10", result.Failure, StringComparison.Ordinal);
+        Assert.Contains("step_overhead_ms = 10 rests at the upper end of its range 0-10", result.Failure, StringComparison.Ordinal);
         Assert.True(Assert.Single(result.Values, v => v.Key == "step_overhead_ms").AtBound);
         CalibrationFigure tpot = Assert.Single(result.Figures);
         Assert.Equal(e.TpotMs - 1 + 10 + 0.15 + 0.15, tpot.After, 6);
+    }
+
+    [Fact]
+    public void A_decode_step_1_ms_faster_than_the_estimate_s_is_no_step_overhead_at_all_a_floor_the_fit_may_rest_on()
+    {
+        // The starting profile's only serving-loop cost is its 1 ms step overhead: a TPOT 1 ms below the estimate's
+        // is the GPU's work alone, an overlap scheduler hiding every step's CPU work (FitParameters: floor 0).
+        Scenario scenario = Scenarios.Read(Tiny.Replace("concurrency: 16", "concurrency: 1", StringComparison.Ordinal));
+        EstimateResult e = Estimator.Estimate(scenario, scenario.Parallel!.Value, Start);
+        CalibrationResult result = Calibrator.Calibrate(scenario, "synthetic.json", [Run(tpotMs: e.TpotMs - 1, rate: 2, requests: 1)], profiles: new FixedProfile(Start));
+
+        Assert.Null(result.Failure);
+        CalibratedValue step = Assert.Single(result.Values, v => v.Key == "step_overhead_ms");
+        Assert.Equal(0, step.After, 3);
+        Assert.False(step.AtBound);
+        Assert.Equal(e.TpotMs - 1, Assert.Single(result.Figures).After, 3);
+    }
+
+    [Fact]
+    public void A_trtllm_bench_burst_compares_TPOT_and_throughput_but_not_TTFT()
+    {
+        // trtllm-bench runs the engine in-process: its TTFT has no API server admitting the burst, so even a TTFT half
+        // the estimate's is neither compared nor fitted (request_overhead_ms stays as it was and is not written).
+        Scenario scenario = Scenarios.Read(Tiny.Replace("engine: vllm", "engine: trtllm", StringComparison.Ordinal));
+        EstimateResult e = Estimator.Estimate(scenario, scenario.Parallel!.Value, Start);
+        BenchmarkRun run = Run(e.TpotMs, e.OutputTokensPerSPerGpu, e.MeanTtftMs / 2) with { Tool = BenchmarkTool.TrtllmBench };
+        CalibrationResult result = Calibrator.Calibrate(scenario, "synthetic.txt", [run], profiles: new FixedProfile(Start));
+
+        Assert.Null(result.Failure);
+        Assert.Equal(["tpot_ms", "output_tokens_per_s_per_gpu"], result.Figures.Select(f => f.Key));
+        Assert.StartsWith("TTFT: trtllm-bench throughput drives the engine in-process (no HTTP front end)", Assert.Single(result.NotCompared), StringComparison.Ordinal);
+        CalibratedValue request = Assert.Single(result.Values, v => v.Key == "request_overhead_ms");
+        Assert.False(request.Fitted);
+        Assert.DoesNotContain("request_overhead_ms", ProfileOverlayWriter.Write(result, "paraplan calibrate s.yaml r.txt"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -135,6 +135,21 @@ public class TimeTests
     }
 
     [Fact]
+    public void The_last_prefill_chunk_holds_only_the_tokens_left()
+    {
+        // 12 prompts of 1024 tokens = 12,288 tokens in chunks of 8,192: a whole chunk (8 prompts) and one of the
+        // 4,096 tokens left (4 prompts), not two whole chunks. With an ideal profile (no step overhead) the pass costs
+        // exactly what a pass of 8 prompts and one of 4 cost, and its FFN does 2 x 12,288 x (3 x 1024 x 4096) FLOPs.
+        static EstimateResult At(int prompts) => Scenarios.Estimate(Tiny + $"\nworkload: {{input_tokens: 1024, output_tokens: 1, concurrency: {prompts}}}\n", Scenarios.Ideal());
+        EstimateResult twelve = At(12);
+        Assert.Equal(2, twelve.CyclePrefillSteps);
+        Assert.Equal(1, At(8).CyclePrefillSteps);
+        Assert.Equal(At(8).CyclePrefillMs + At(4).CyclePrefillMs, twelve.CyclePrefillMs, 9);
+        Assert.Equal(2.0 * 12288 * 3 * 1024 * 4096, Op(twelve.Prefill, "ffn (dense)").Flops, 0);
+        Assert.Equal(2 * At(8).CyclePrefillMs, At(16).CyclePrefillMs, 9); // two whole chunks, as before
+    }
+
+    [Fact]
     public void With_one_request_the_first_token_comes_after_one_prefill()
     {
         EstimateResult e = Scenarios.Estimate(Tiny + "\nworkload: {input_tokens: 512, output_tokens: 100, concurrency: 1}\n", Scenarios.Ideal());

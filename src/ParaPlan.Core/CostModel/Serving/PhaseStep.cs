@@ -9,6 +9,9 @@ internal sealed class PhaseStep(bool report)
 
     public double StageMs { get; set; }
 
+    /// <summary>A prefill pass's time were its last chunk a whole one (the time of a chunk of the budget, times the steps).</summary>
+    public double WholeChunksMs { get; set; }
+
     public double TokensPerStep { get; set; }
 
     public int Steps { get; set; } = 1;

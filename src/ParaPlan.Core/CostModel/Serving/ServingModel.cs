@@ -221,7 +221,9 @@ internal sealed class ServingModel
     /// <summary>
     /// Prefill of <paramref name="sequencesPerGroup"/> prompts of <paramref name="promptTokens"/> tokens per DP group, in
     /// chunks of the engine's batched-token budget, through the pipeline: the first chunk crosses every stage, each
-    /// further chunk leaves one slowest-stage time later, and every chunk is one engine step. The operators are kept
+    /// further chunk leaves one slowest-stage time later, and every chunk is one engine step. The last chunk holds
+    /// only the tokens left (an engine's scheduler fills a step with what remains, not a whole budget), and each
+    /// chunk's causal attention is its share of the pass's token pairs by its tokens. The operators are kept
     /// when reporting unless <paramref name="breakdown"/> is false (a pass whose time alone is used).
     /// </summary>
     private PhaseStep PrefillPass(double sequencesPerGroup, double promptTokens, bool breakdown = true)
@@ -229,29 +231,26 @@ internal sealed class ServingModel
         double tokens = Math.Max(1, sequencesPerGroup) * promptTokens;
         double chunk = Math.Min(_profile.MaxBatchedTokens, tokens);
         int chunks = (int)Math.Ceiling(tokens / chunk);
+        double last = tokens - ((chunks - 1) * chunk);
+        bool partial = chunks > 1 && last < chunk * (1 - 1e-9);
         double pairs = Math.Max(1, sequencesPerGroup) * promptTokens * (promptTokens + 1) / 2.0;
-        double attentionFlops = pairs / chunks * _shard.PrefillAttentionFlopsPerPair / _sp;
-        double attentionBytes = chunk / _sp * (_shard.QkvOutputWidth + _shard.AttentionOutputWidth) * 2.0;
-        // A sliding-window layer's queries see at most its window of keys: s x min(s, w) - w(w-1)/2 pairs per prompt.
-        AttentionLoad[] windowed = _layout.Windows.Count == 0 ? [] : [.. _layout.Windows.Select(window => new AttentionLoad(
-            Math.Max(1, sequencesPerGroup) * AttentionLoad.WindowedCausalPairs(promptTokens, window) / chunks * _shard.PrefillAttentionFlopsPerPair / _sp,
-            attentionBytes,
-            Math.Min(promptTokens, window)))];
-        double sequencesFinishing = Math.Max(chunk / promptTokens, 1.0 / chunks);
         bool keep = _report && breakdown;
-        (OperatorLedger slowest, double sum, _, _) = _physics.Stages(chunk, attentionFlops, attentionBytes, promptTokens, prefill: true, sequencesFinishing, keep, _capture, windowed);
+        (OperatorLedger slowest, double sum) = Chunk(chunk, _capture);
         double overhead = _profile.StepOverheadMs / 1000;
         double fill = sum - slowest.Seconds;
+        OperatorLedger? lastChunk = partial ? Chunk(last, null).Slowest : null;
+        double chunkSeconds = lastChunk is { } tail ? ((chunks - 1) * slowest.Seconds) + tail.Seconds : chunks * slowest.Seconds;
         var step = new PhaseStep(keep)
         {
             TokensPerStep = chunk * _dp,
             Steps = chunks,
-            TotalMs = ((chunks * slowest.Seconds) + fill + (chunks * overhead)) * 1000,
+            TotalMs = (chunkSeconds + fill + (chunks * overhead)) * 1000,
+            WholeChunksMs = ((chunks * slowest.Seconds) + fill + (chunks * overhead)) * 1000,
             StageMs = slowest.Seconds * 1000,
         };
         if (step.Operators is { } operators)
         {
-            operators.AddRange(slowest.Operators(chunks));
+            operators.AddRange(lastChunk is { } tailChunk ? Merged(slowest.Operators(chunks - 1), tailChunk.Operators(1)) : slowest.Operators(chunks));
             if (fill > 0)
             {
                 operators.Add(new OperatorCost("pipeline fill (first chunk through the other stages)", "overhead", 1, Math.Round(fill * 1000, 4), 0, 0, "overhead"));
@@ -261,6 +260,41 @@ internal sealed class ServingModel
         }
 
         return step;
+
+        // One chunk of `tokensInChunk` tokens through the stages: its share of the causal pairs, its Q/K/V/O bytes.
+        (OperatorLedger Slowest, double Sum) Chunk(double tokensInChunk, List<OperatorLedger>? capture)
+        {
+            double share = tokensInChunk / tokens;
+            double attentionFlops = pairs * share * _shard.PrefillAttentionFlopsPerPair / _sp;
+            double attentionBytes = tokensInChunk / _sp * (_shard.QkvOutputWidth + _shard.AttentionOutputWidth) * 2.0;
+            // A sliding-window layer's queries see at most its window of keys: s x min(s, w) - w(w-1)/2 pairs per prompt.
+            AttentionLoad[] windowed = _layout.Windows.Count == 0 ? [] : [.. _layout.Windows.Select(window => new AttentionLoad(
+                Math.Max(1, sequencesPerGroup) * AttentionLoad.WindowedCausalPairs(promptTokens, window) * share * _shard.PrefillAttentionFlopsPerPair / _sp,
+                attentionBytes,
+                Math.Min(promptTokens, window)))];
+            double sequencesFinishing = Math.Max(tokensInChunk / promptTokens, 1.0 / chunks);
+            (OperatorLedger ledger, double stageSum, _, _) = _physics.Stages(tokensInChunk, attentionFlops, attentionBytes, promptTokens, prefill: true, sequencesFinishing, keep, capture, windowed);
+            return (ledger, stageSum);
+        }
+    }
+
+    /// <summary>The operators of the whole chunks and of the last, shorter one, summed by operator (counts per chunk, as the whole chunks').</summary>
+    private static IEnumerable<OperatorCost> Merged(IEnumerable<OperatorCost> whole, IEnumerable<OperatorCost> tail)
+    {
+        var byName = tail.ToDictionary(o => o.Operator, StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (OperatorCost o in whole)
+        {
+            seen.Add(o.Operator);
+            yield return byName.TryGetValue(o.Operator, out OperatorCost? t)
+                ? o with { TimeMs = Math.Round(o.TimeMs + t.TimeMs, 7), Flops = o.Flops + t.Flops, Bytes = o.Bytes + t.Bytes }
+                : o;
+        }
+
+        foreach (OperatorCost t in byName.Values.Where(t => !seen.Contains(t.Operator)))
+        {
+            yield return t;
+        }
     }
 
     /// <summary>
@@ -281,7 +315,7 @@ internal sealed class ServingModel
         }
 
         PhaseStep whole = PrefillPass(1, promptTokens, breakdown: false);
-        return whole.TotalMs / whole.Steps * tokensPerGroup / Math.Min(promptTokens, _profile.MaxBatchedTokens);
+        return whole.WholeChunksMs / whole.Steps * tokensPerGroup / Math.Min(promptTokens, _profile.MaxBatchedTokens);
     }
 
     private List<IReadOnlyList<OperatorCost>>? Captured()
