@@ -40,7 +40,7 @@ internal static class ValidateCommand
         };
         Option<string> harness = new("--harness")
         {
-            Description = "Without --fit: the benchmark harness of each source (a file --write-harness wrote, e.g. data/validation/harness.json); a source it does not list gets its typical harness. Without it served runs are predicted with no harness cost.",
+            Description = "Without --fit: the benchmark harness of each source (a file --write-harness wrote, e.g. data/harness.json); a source it does not list gets its typical harness. Without it served runs are predicted with no harness cost.",
             HelpName = "HARNESS.json",
         };
         var command = new Command("validate", """
@@ -51,9 +51,9 @@ internal static class ValidateCommand
 
             Examples:
               paraplan validate data/validation/published-measurements.json
-              paraplan validate data/validation/*.json --harness data/validation/harness.json
+              paraplan validate data/validation/*.json --harness data/harness.json
               paraplan validate data/validation/*.json --fit --format markdown
-              paraplan validate data/validation/*.json --fit --write-profiles data/efficiency/profiles.json --write-harness data/validation/harness.json
+              paraplan validate data/validation/*.json --fit --write-profiles data/efficiency/profiles.json --write-harness data/harness.json
             """)
         {
             file,

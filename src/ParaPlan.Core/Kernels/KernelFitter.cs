@@ -24,9 +24,9 @@ public static class KernelFitter
     [
         new("gemm", "gemm.json", r => r.Op == "gemm",
         [
-            new("gemm_compute_efficiency", 0.05, 1, false, r => Bits(r) == 16 && r.Get("m") >= LargeRows),
-            new("gemm_8bit_compute_efficiency", 0.05, 1, false, r => Bits(r) == 8 && r.Get("m") >= LargeRows),
-            new("gemm_4bit_compute_efficiency", 0.05, 1, false, r => Bits(r) == 4 && r.Get("m") >= LargeRows),
+            new("gemm_compute_efficiency", 0.05, 1, false, r => Bits(r) == 16 && IsLarge(r)),
+            new("gemm_8bit_compute_efficiency", 0.05, 1, false, r => Bits(r) == 8 && IsLarge(r)),
+            new("gemm_4bit_compute_efficiency", 0.05, 1, false, r => Bits(r) == 4 && IsLarge(r)),
             new("gemm_half_efficiency_tokens", 0, 1024, true),
             new("gemm_half_efficiency_depth", 0, 2048, true, r => r.Get("m") >= LargeRows && r.Get("k") <= 1024),
             new("memory_bandwidth_efficiency", 0.05, 1, false, IsStreaming),
@@ -232,6 +232,13 @@ public static class KernelFitter
         List<double> sizes = [.. regime.Select(u => u.Row.Get("n") * u.Row.Get("k")).Distinct().Order()];
         return sizes.Count >= 3 && sizes[^1] >= 4 * sizes[0];
     }
+
+    /// <summary>
+    /// A GEMM row large enough in every dimension to fill the GPU (M at least <see cref="LargeRows"/>, N and K at least
+    /// 2048): the regime of the large-GEMM efficiency. Narrower GEMMs leave units idle (a 1024 x 1280 output is 80 tiles
+    /// of 128 x 128 on 304 compute units), an occupancy the model does not separate from the efficiency.
+    /// </summary>
+    private static bool IsLarge(KernelMeasurement row) => row.Get("m") >= LargeRows && row.Get("n") >= 2048 && row.Get("k") >= 2048;
 
     /// <summary>A GEMM row that streams its weights (few rows): the regime of the bandwidth and the fixed time.</summary>
     private static bool IsStreaming(KernelMeasurement row) => row.Get("m") <= 64;
