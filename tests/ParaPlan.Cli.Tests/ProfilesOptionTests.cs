@@ -44,17 +44,28 @@ public class ProfilesOptionTests
         JsonElement more = EstimateJson(scenario, Overlay("\"step_overhead_ms\": 7.5"));
 
         // One sequence: a decode step is the kernels + step_overhead_ms + 1 x sequence_overhead_us, and the 128-token
-        // prompt is one prefill chunk, one step. generic/* gives 2 ms (data/efficiency/profiles.json).
-        Assert.Equal(2.0, builtIn.GetProperty("efficiency").GetProperty("step_overhead_ms").GetDouble());
+        // prompt is one prefill chunk, one step. The built-in value is vLLM's fitted entry in data/efficiency/profiles.json.
+        double shipped = ShippedVllmStepOverheadMs();
+        Assert.Equal(shipped, builtIn.GetProperty("efficiency").GetProperty("step_overhead_ms").GetDouble());
         Assert.Equal(7.5, more.GetProperty("efficiency").GetProperty("step_overhead_ms").GetDouble());
         double tpot = none.GetProperty("tpot_ms").GetDouble();
-        Assert.Equal(tpot + 2.0, builtIn.GetProperty("tpot_ms").GetDouble(), 9);
+        Assert.Equal(tpot + shipped, builtIn.GetProperty("tpot_ms").GetDouble(), 9);
         Assert.Equal(tpot + 7.5, more.GetProperty("tpot_ms").GetDouble(), 9);
         Assert.Equal(none.GetProperty("ttft_ms").GetDouble() + 7.5, more.GetProperty("ttft_ms").GetDouble(), 9);
 
         // Nothing else the overlay does not give changes: memory stays the same.
         Assert.Equal(none.GetProperty("memory_per_gpu_gb").GetProperty("total").GetDouble(), more.GetProperty("memory_per_gpu_gb").GetProperty("total").GetDouble());
         Assert.EndsWith(": vllm/round", more.GetProperty("efficiency_profile").GetString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>The step overhead of the fitted <c>vllm/*</c> entry of the shipped profiles file.</summary>
+    private static double ShippedVllmStepOverheadMs()
+    {
+        using JsonDocument profiles = JsonDocument.Parse(File.ReadAllText(TestFiles.InRepository("data", "efficiency", "profiles.json")));
+        JsonElement entry = profiles.RootElement.GetProperty("profiles").EnumerateArray().Single(e =>
+            e.GetProperty("engine").GetString() == "vllm" && e.GetProperty("gpu").GetString() == "*"
+            && e.TryGetProperty("fitted", out JsonElement fitted) && fitted.GetBoolean());
+        return entry.GetProperty("values").GetProperty("step_overhead_ms").GetDouble();
     }
 
     [Fact]

@@ -27,7 +27,7 @@ internal static class JsonResultFile
     public static IReadOnlyList<BenchmarkRun> Read(string text, string file)
     {
         byte[] bytes = Encoding.UTF8.GetBytes(PythonJsonLiterals.QuoteNonFinite(text));
-        int[] lineStarts = LineStarts(bytes);
+        int[] lineStarts = JsonTextPositions.LineStarts(bytes);
         var reader = new Utf8JsonReader(bytes, new JsonReaderOptions
         {
             AllowMultipleValues = true,
@@ -39,7 +39,7 @@ internal static class JsonResultFile
         {
             while (reader.Read())
             {
-                int line = LineOf(lineStarts, reader.TokenStartIndex);
+                int line = JsonTextPositions.LineOf(lineStarts, reader.TokenStartIndex);
                 using JsonDocument document = JsonDocument.ParseValue(ref reader);
                 JsonElement root = document.RootElement;
                 if (root.ValueKind == JsonValueKind.Array)
@@ -59,7 +59,7 @@ internal static class JsonResultFile
         catch (JsonException ex)
         {
             int line = ex.LineNumber is { } l ? (int)l + 1 : 0;
-            throw new InputException(file, "(document)", $"not valid JSON ({Describe(ex)}); is the file truncated or mis-typed?", line);
+            throw new InputException(file, "(document)", $"not valid JSON ({JsonTextPositions.Describe(ex)}); is the file truncated or mis-typed?", line);
         }
 
         return runs.Count > 0 ? runs : throw new InputException(file, "(document)", "the file holds no JSON value.");
@@ -116,38 +116,5 @@ internal static class JsonResultFile
     {
         var keys = element.EnumerateObject().Take(5).Select(p => p.Name).ToList();
         return keys.Count == 0 ? "none (the object is empty)" : string.Join(", ", keys);
-    }
-
-    private static int[] LineStarts(byte[] bytes)
-    {
-        var starts = new List<int> { 0 };
-        for (int i = 0; i < bytes.Length; i++)
-        {
-            if (bytes[i] == (byte)'\n')
-            {
-                starts.Add(i + 1);
-            }
-        }
-
-        return [.. starts];
-    }
-
-    private static int LineOf(int[] lineStarts, long offset)
-    {
-        int index = Array.BinarySearch(lineStarts, (int)offset);
-        return (index >= 0 ? index : ~index - 1) + 1;
-    }
-
-    private static string Describe(JsonException ex)
-    {
-        string message = ex.Message;
-        int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        if (cut < 0)
-        {
-            cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        }
-
-        message = (cut > 0 ? message[..cut] : message).Trim().TrimEnd('.');
-        return message.Length > 0 ? message : "unreadable JSON";
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -10,7 +9,7 @@ internal static class JsonDocumentParser
     public static InputNode Parse(string text, string file)
     {
         byte[] bytes = Encoding.UTF8.GetBytes(text);
-        int[] lineStarts = LineStarts(bytes);
+        int[] lineStarts = JsonTextPositions.LineStarts(bytes);
         var reader = new Utf8JsonReader(bytes, new JsonReaderOptions
         {
             AllowTrailingCommas = true,
@@ -26,7 +25,7 @@ internal static class JsonDocumentParser
             InputNode root = ReadValue(ref reader, string.Empty, file, lineStarts);
             if (reader.Read())
             {
-                throw new InputException(file, string.Empty, "unexpected text after the end of the JSON document.", LineOf(lineStarts, reader.TokenStartIndex));
+                throw new InputException(file, string.Empty, "unexpected text after the end of the JSON document.", JsonTextPositions.LineOf(lineStarts, reader.TokenStartIndex));
             }
 
             return root;
@@ -34,13 +33,13 @@ internal static class JsonDocumentParser
         catch (JsonException ex)
         {
             int line = ex.LineNumber is { } l ? (int)l + 1 : 0;
-            throw new InputException(file, string.Empty, $"not valid JSON ({Describe(ex)}); is the file truncated or mis-typed?", line);
+            throw new InputException(file, string.Empty, $"not valid JSON ({JsonTextPositions.Describe(ex)}); is the file truncated or mis-typed?", line);
         }
     }
 
     private static InputNode ReadValue(ref Utf8JsonReader reader, string path, string file, int[] lineStarts)
     {
-        int line = LineOf(lineStarts, reader.TokenStartIndex);
+        int line = JsonTextPositions.LineOf(lineStarts, reader.TokenStartIndex);
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
@@ -50,7 +49,7 @@ internal static class JsonDocumentParser
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                     {
                         string key = reader.GetString() ?? string.Empty;
-                        int keyLine = LineOf(lineStarts, reader.TokenStartIndex);
+                        int keyLine = JsonTextPositions.LineOf(lineStarts, reader.TokenStartIndex);
                         string childPath = InputPaths.Child(path, key);
                         if (!seen.Add(key))
                         {
@@ -88,38 +87,5 @@ internal static class JsonDocumentParser
             default:
                 throw new InputException(file, path, $"unexpected JSON token {reader.TokenType}.", line);
         }
-    }
-
-    private static int[] LineStarts(byte[] bytes)
-    {
-        var starts = new List<int> { 0 };
-        for (int i = 0; i < bytes.Length; i++)
-        {
-            if (bytes[i] == (byte)'\n')
-            {
-                starts.Add(i + 1);
-            }
-        }
-
-        return [.. starts];
-    }
-
-    private static int LineOf(int[] lineStarts, long offset)
-    {
-        int index = Array.BinarySearch(lineStarts, (int)offset);
-        return (index >= 0 ? index : ~index - 1) + 1;
-    }
-
-    private static string Describe(JsonException ex)
-    {
-        string message = ex.Message;
-        int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        if (cut < 0)
-        {
-            cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        }
-
-        message = (cut > 0 ? message[..cut] : message).Trim().TrimEnd('.');
-        return message.Length > 0 ? message : string.Create(CultureInfo.InvariantCulture, $"error at line {ex.LineNumber + 1}");
     }
 }

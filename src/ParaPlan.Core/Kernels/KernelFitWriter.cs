@@ -3,7 +3,6 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ParaPlan.CostModel.Profiles;
-using ParaPlan.Input;
 
 namespace ParaPlan.Kernels;
 
@@ -20,35 +19,13 @@ public static class KernelFitWriter
     public static string Write(string profilesText, string file, KernelFitResult fit, string command)
     {
         ArgumentNullException.ThrowIfNull(fit);
-        _ = EfficiencyCatalog.Parse(profilesText, file);
-        JsonObject root;
-        try
-        {
-            root = JsonNode.Parse(profilesText) as JsonObject ?? throw new InputException(file, string.Empty, "a profiles file must be a JSON object with a 'profiles' list");
-        }
-        catch (JsonException ex)
-        {
-            throw new InputException(file, string.Empty, $"the fit can only be written into a JSON profiles file: {ex.Message}");
-        }
-
-        if (root["profiles"] is not JsonArray profiles)
-        {
-            throw new InputException(file, "profiles", "a list of profiles is required");
-        }
-
-        for (int i = profiles.Count - 1; i >= 0; i--)
-        {
-            if (profiles[i] is JsonObject entry && entry["origin"] is JsonValue origin && origin.TryGetValue(out string? text) && text == "kernels")
-            {
-                profiles.RemoveAt(i);
-            }
-        }
+        JsonObject root = ProfilesJson.OpenWithout(profilesText, file, e => ProfilesJson.Is(e, "origin", "kernels"), out JsonArray profiles);
 
         // After the hand-written unfitted entries and before the end-to-end fitted ones.
         int insertAt = profiles.Count;
         for (int i = 0; i < profiles.Count; i++)
         {
-            if (profiles[i] is JsonObject entry && entry["fitted"] is JsonValue flag && flag.TryGetValue(out bool fitted) && fitted)
+            if (profiles[i] is JsonObject entry && ProfilesJson.Flag(entry, "fitted"))
             {
                 insertAt = i;
                 break;

@@ -313,7 +313,8 @@ public static class RecordMapper
     private static string? GpuId(string gpu)
     {
         string g = gpu.ToUpperInvariant();
-        return g.Contains("GB300", StringComparison.Ordinal) ? null
+        return g.Contains("GB300", StringComparison.Ordinal) ? "gb300"
+            : g.Contains("B300", StringComparison.Ordinal) ? "b300"
             : g.Contains("GB200", StringComparison.Ordinal) ? "gb200"
             : g.Contains("B200", StringComparison.Ordinal) ? "b200"
             : g.Contains("H800", StringComparison.Ordinal) ? "h800-sxm"
@@ -322,6 +323,8 @@ public static class RecordMapper
             : g.Contains("H100", StringComparison.Ordinal) && !g.Contains("H100 NVL", StringComparison.Ordinal) ? "h100-sxm"
             : g.Contains("A100", StringComparison.Ordinal) ? "a100-sxm-80gb"
             : g.Contains("MI300X", StringComparison.Ordinal) ? "mi300x"
+            : g.Contains("MI325X", StringComparison.Ordinal) ? "mi325x"
+            : g.Contains("MI355X", StringComparison.Ordinal) ? "mi355x"
             : null;
     }
 

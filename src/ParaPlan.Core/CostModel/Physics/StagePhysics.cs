@@ -363,25 +363,12 @@ internal sealed class StagePhysics
     /// All-reduce over <paramref name="ranks"/> ranks <paramref name="stride"/> apart: a ring over NVLink when the
     /// group fits in a node, else hierarchical (inside each node, then across nodes over every rank's NIC).
     /// </summary>
-    private double AllReduce(int ranks, int stride, double bytes)
-    {
-        if (ranks <= 1)
-        {
-            return 0;
-        }
-
-        if (!CrossesNodes(ranks, stride))
-        {
-            (double bw, double lat) = Link(ranks, stride);
-            return Collectives.RingAllReduce(ranks, bytes, bw, lat);
-        }
-
-        (int perNode, int nodes, double intraBw, double intraLat, double interBw, double interLat) = Span(ranks, stride);
-        return _interNodeCollective + Collectives.HierarchicalAllReduce(perNode, nodes, bytes, intraBw, intraLat, interBw, interLat);
-    }
+    private double AllReduce(int ranks, int stride, double bytes) => Collective(ranks, stride, bytes, reduce: true);
 
     /// <summary>All-gather (or reduce-scatter) of a full <paramref name="bytes"/> buffer, as <see cref="AllReduce"/> lays it out.</summary>
-    private double AllGather(int ranks, int stride, double bytes)
+    private double AllGather(int ranks, int stride, double bytes) => Collective(ranks, stride, bytes, reduce: false);
+
+    private double Collective(int ranks, int stride, double bytes, bool reduce)
     {
         if (ranks <= 1)
         {
@@ -391,11 +378,13 @@ internal sealed class StagePhysics
         if (!CrossesNodes(ranks, stride))
         {
             (double bw, double lat) = Link(ranks, stride);
-            return Collectives.RingAllGather(ranks, bytes, bw, lat);
+            return reduce ? Collectives.RingAllReduce(ranks, bytes, bw, lat) : Collectives.RingAllGather(ranks, bytes, bw, lat);
         }
 
         (int perNode, int nodes, double intraBw, double intraLat, double interBw, double interLat) = Span(ranks, stride);
-        return _interNodeCollective + Collectives.HierarchicalAllGather(perNode, nodes, bytes, intraBw, intraLat, interBw, interLat);
+        return _interNodeCollective + (reduce
+            ? Collectives.HierarchicalAllReduce(perNode, nodes, bytes, intraBw, intraLat, interBw, interLat)
+            : Collectives.HierarchicalAllGather(perNode, nodes, bytes, intraBw, intraLat, interBw, interLat));
     }
 
     /// <summary>How a group spanning nodes splits: its ranks per node, its nodes, and the two links' effective bandwidth and latency.</summary>

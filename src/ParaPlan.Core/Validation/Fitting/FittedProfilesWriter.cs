@@ -3,7 +3,6 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ParaPlan.CostModel.Profiles;
-using ParaPlan.Input;
 
 namespace ParaPlan.Validation.Fitting;
 
@@ -28,29 +27,7 @@ public static class FittedProfilesWriter
     public static string Write(string profilesText, string file, FitResult fit, string command)
     {
         ArgumentNullException.ThrowIfNull(fit);
-        _ = EfficiencyCatalog.Parse(profilesText, file); // a valid profiles file, or a message naming the field
-        JsonObject root;
-        try
-        {
-            root = JsonNode.Parse(profilesText) as JsonObject ?? throw new InputException(file, string.Empty, "a profiles file must be a JSON object with a 'profiles' list");
-        }
-        catch (JsonException ex)
-        {
-            throw new InputException(file, string.Empty, $"the fit can only be written into a JSON profiles file: {ex.Message}");
-        }
-
-        if (root["profiles"] is not JsonArray profiles)
-        {
-            throw new InputException(file, "profiles", "a list of profiles is required");
-        }
-
-        for (int i = profiles.Count - 1; i >= 0; i--)
-        {
-            if (profiles[i] is JsonObject entry && entry["fitted"] is JsonValue flag && flag.TryGetValue(out bool fitted) && fitted)
-            {
-                profiles.RemoveAt(i);
-            }
-        }
+        JsonObject root = ProfilesJson.OpenWithout(profilesText, file, e => ProfilesJson.Flag(e, "fitted"), out JsonArray profiles);
 
         foreach (FittedValues level in fit.Levels.Where(l => l.Values.Count > 0))
         {

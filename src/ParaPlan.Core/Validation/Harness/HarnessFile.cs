@@ -7,7 +7,7 @@ using ParaPlan.Validation.Fitting;
 namespace ParaPlan.Validation.Harness;
 
 /// <summary>
-/// The harness values a fit found for each source (data/validation/harness.json): written by
+/// The harness values a fit found for each source (data/harness.json): written by
 /// <c>validate --fit --write-harness</c>, read by <c>validate --harness</c>. Validation data, never a deployment's.
 /// </summary>
 public static class HarnessFile
