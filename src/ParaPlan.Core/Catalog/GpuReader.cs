@@ -126,10 +126,11 @@ public static class GpuReader
     private static double? ReadFraction(MapReader map, string key)
     {
         double? value = map.Number(key);
-        if (value is { } v && (v < FieldLimits.MinEfficiency || v > 1))
+        FieldLimit limit = FieldLimits.Efficiency;
+        if (value is { } v && !limit.Allows(v))
         {
             string hint = v > 1 && v <= 100 ? string.Create(CultureInfo.InvariantCulture, $" (write {v / 100:0.##} for {v}%)") : string.Empty;
-            throw map.Fail(key, string.Create(CultureInfo.InvariantCulture, $"must be a fraction from {FieldLimits.MinEfficiency} to 1; got {v}{hint}."));
+            throw map.Fail(key, string.Create(CultureInfo.InvariantCulture, $"must be a fraction from {limit.Minimum} to {limit.Maximum}; got {v}{hint}."));
         }
 
         return value;

@@ -338,6 +338,6 @@ public static class HuggingFaceConfigReader
             throw map.Fail(key, $"expected a list of layer numbers, found {node.Describe()}.", node);
         }
 
-        return [.. list.Items.Select(item => map.ParseInteger(item, key, FieldLimits.LayerCountOrZero))];
+        return [.. list.Items.Select(item => map.ParseInteger(item, key, FieldLimits.LayerIndex))];
     }
 }

@@ -128,14 +128,11 @@ internal static class ScenarioSections
 
         requirements?.RejectUnknownKeys(RequirementKeys, "requirements");
         double? maxMemory = requirements?.Number("max_memory_utilization");
-        if (maxMemory is > 1)
+        FieldLimit limit = FieldLimits.MemoryUtilization;
+        if (maxMemory is { } m && !limit.Allows(m))
         {
-            throw requirements!.Fail("max_memory_utilization", string.Create(CultureInfo.InvariantCulture, $"must be a fraction of at most 1; got {maxMemory}{(maxMemory <= 100 ? $" (write {maxMemory / 100:0.##} for {maxMemory}%)" : string.Empty)}."));
-        }
-
-        if (maxMemory is < FieldLimits.MinMemoryUtilization)
-        {
-            throw requirements!.Fail("max_memory_utilization", string.Create(CultureInfo.InvariantCulture, $"must be a fraction from {FieldLimits.MinMemoryUtilization} to 1; got {maxMemory}."));
+            string hint = m > 1 && m <= 100 ? string.Create(CultureInfo.InvariantCulture, $" (write {m / 100:0.##} for {m}%)") : string.Empty;
+            throw requirements!.Fail("max_memory_utilization", string.Create(CultureInfo.InvariantCulture, $"must be a fraction from {limit.Minimum} to {limit.Maximum}; got {m}{hint}."));
         }
 
         if (maxMemory is null)

@@ -47,24 +47,27 @@ public static class FieldLimits
     /// <summary>A count of layers that may be 0 (first_dense_layers, num_nextn_predict_layers...).</summary>
     public static FieldLimit LayerCountOrZero { get; } = new(0, MaxLayers, "a model has at most 1,024 layers here");
 
+    /// <summary>A layer's number, from 0 (mlp_only_layers).</summary>
+    public static FieldLimit LayerIndex { get; } = new(0, MaxLayers - 1, "layers are numbered from 0 to 1,023 at most");
+
     /// <summary>A layer interval that is at least 1 (decoder_sparse_step, moe_layer_freq).</summary>
     public static FieldLimit LayerStep { get; } = new(1, MaxLayers, "a model has at most 1,024 layers here");
 
     public static FieldLimit HiddenSize { get; } = new(1, 131_072, "the widest models have a hidden size near 20,000");
 
-    public static FieldLimit AttentionHeads { get; } = new(1, 1_024, "the largest models have 128 attention heads");
+    public static FieldLimit AttentionHeads { get; } = new(1, 1_024, "real models have at most a few hundred attention heads");
 
-    public static FieldLimit HeadDim { get; } = new(1, 4_096, "attention heads are 64 to 256 wide, MLA's parts up to 512");
+    public static FieldLimit HeadDim { get; } = new(1, 4_096, "attention heads are 64 to 256 wide");
 
     public static FieldLimit LoraRank { get; } = new(1, 131_072, "a low-rank projection is narrower than the hidden size");
 
-    public static FieldLimit FeedForwardWidth { get; } = new(1, 1_048_576, "the widest feed-forward layers are about 53,000");
+    public static FieldLimit FeedForwardWidth { get; } = new(1, 1_048_576, "the widest feed-forward layers are under 100,000");
 
-    public static FieldLimit FeedForwardWidthOrZero { get; } = new(0, 1_048_576, "the widest feed-forward layers are about 53,000");
+    public static FieldLimit FeedForwardWidthOrZero { get; } = new(0, 1_048_576, "the widest feed-forward layers are under 100,000");
 
-    public static FieldLimit Experts { get; } = new(0, 65_536, "the largest MoE models have 384 routed experts");
+    public static FieldLimit Experts { get; } = new(0, 65_536, "MoE models have at most a few hundred routed experts");
 
-    public static FieldLimit ExpertsPerToken { get; } = new(1, 65_536, "the largest MoE models have 384 routed experts");
+    public static FieldLimit ExpertsPerToken { get; } = new(1, 65_536, "MoE models have at most a few hundred routed experts");
 
     public static FieldLimit SharedExperts { get; } = new(0, 1_024, "MoE models have at most a few shared experts");
 
@@ -85,8 +88,8 @@ public static class FieldLimits
 
     public static FieldLimit LinkGbps { get; } = new(0.001, 100_000, "NVLink 5 moves 900 GB/s per GPU per direction");
 
-    /// <summary>Smallest fraction of peak a GPU may be said to reach (mfu, bandwidth_utilization); the largest is 1.</summary>
-    public const double MinEfficiency = 0.001;
+    /// <summary>The fraction of peak a GPU may be said to reach (mfu, bandwidth_utilization).</summary>
+    public static FieldLimit Efficiency { get; } = new(0.001, 1, "a fraction of the peak");
 
     public static FieldLimit LatencyUs { get; } = new(0, 1_000_000, "links take microseconds per message; this is a whole second");
 
@@ -103,8 +106,8 @@ public static class FieldLimits
 
     public static FieldLimit TokensPerSecondPerGpu { get; } = new(0.001, 10_000_000, "a GPU produces at most tens of thousands of tokens/s");
 
-    /// <summary>Smallest max_memory_utilization (1% of the GPU's memory); the largest is 1.</summary>
-    public const double MinMemoryUtilization = 0.01;
+    /// <summary>The fraction of a GPU's memory a plan may fill (max_memory_utilization).</summary>
+    public static FieldLimit MemoryUtilization { get; } = new(0.01, 1, "a fraction of the GPU's memory");
 
     public static FieldLimit Claim { get; } = new(0, MaxParameters, "no figure of a plan is that large");
 

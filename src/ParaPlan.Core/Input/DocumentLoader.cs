@@ -69,7 +69,7 @@ public static class DocumentLoader
     /// before reading; anything else (a pipe, a device) is read in chunks and refused once it passes the limit, or as
     /// soon as a chunk holds a NUL byte (binary data; UTF-16 and UTF-32 text, whose byte-order mark says so, excepted).
     /// </summary>
-    private static byte[] ReadBounded(FileStream stream, string path, long maxBytes)
+    internal static byte[] ReadBounded(Stream stream, string path, long maxBytes)
     {
         if (stream.CanSeek && stream.Length > maxBytes)
         {
@@ -114,6 +114,6 @@ public static class DocumentLoader
 
     private static InputException TooLarge(string file, long size, long maxBytes, bool exact) =>
         new(file, string.Empty, exact
-            ? string.Create(CultureInfo.InvariantCulture, $"the file is {InputLimits.Mebibytes(size)}, more than the {InputLimits.Mebibytes(maxBytes)} ParaPlan reads; is it the file you meant?")
-            : $"the file holds more than the {InputLimits.Mebibytes(maxBytes)} ParaPlan reads; is it the file you meant?");
+            ? string.Create(CultureInfo.InvariantCulture, $"the file holds {size:N0} bytes, more than the {InputLimits.Mebibytes(maxBytes)} ({maxBytes:N0} bytes) ParaPlan reads; is it the file you meant?")
+            : string.Create(CultureInfo.InvariantCulture, $"the file holds more than the {InputLimits.Mebibytes(maxBytes)} ({maxBytes:N0} bytes) ParaPlan reads; is it the file you meant?"));
 }
