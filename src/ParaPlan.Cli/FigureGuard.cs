@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
@@ -17,6 +18,8 @@ internal static class FigureGuard
 {
     /// <summary>Nesting followed at most; results are a few levels deep.</summary>
     private const int MaxDepth = 32;
+
+    private static readonly ConcurrentDictionary<Type, (PropertyInfo Property, string Name)[]> Properties = new();
 
     /// <summary>Fails when some figure of <paramref name="result"/> is NaN or infinite, or negative when <paramref name="nonNegative"/>.</summary>
     /// <param name="result">What the command is about to print.</param>
@@ -76,14 +79,8 @@ internal static class FigureGuard
             return null;
         }
 
-        foreach (PropertyInfo property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        foreach ((PropertyInfo property, string name) in Properties.GetOrAdd(type, Readable))
         {
-            if (property.GetIndexParameters().Length > 0 || property.GetMethod is null || property.IsDefined(typeof(JsonIgnoreAttribute)))
-            {
-                continue;
-            }
-
-            string name = property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name);
             if (FirstBad(property.GetValue(value), Child(path, name), nonNegative, depth + 1, seen) is { } bad)
             {
                 return bad;
@@ -92,6 +89,12 @@ internal static class FigureGuard
 
         return null;
     }
+
+    /// <summary>The properties JSON writes, with their JSON names.</summary>
+    private static (PropertyInfo Property, string Name)[] Readable(Type type) =>
+        [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetIndexParameters().Length == 0 && p.GetMethod is not null && !p.IsDefined(typeof(JsonIgnoreAttribute)))
+            .Select(p => (p, p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name)))];
 
     private static bool Bad(double value, bool nonNegative) => !double.IsFinite(value) || (nonNegative && value < 0);
 
