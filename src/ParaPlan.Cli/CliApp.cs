@@ -20,12 +20,7 @@ public static class CliApp
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (System.CommandLine.Parsing.ParseError parseError in parse.Errors)
-            {
-                error.WriteLine($"paraplan: {parseError.Message}");
-            }
-
-            error.WriteLine("Run 'paraplan --help' for the commands and their options.");
+            error.WriteLine(ParseErrors.OneLine(parse));
             return ExitCodes.BadInput;
         }
 

@@ -18,8 +18,13 @@ internal static class Json
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    public static void Write<T>(TextWriter output, T value)
+    /// <summary>Writes <paramref name="value"/> as one JSON document, once <see cref="FigureGuard"/> has found every figure finite.</summary>
+    /// <param name="output">Where to write.</param>
+    /// <param name="value">The result.</param>
+    /// <param name="source">The input file the result comes from, for the guard's message.</param>
+    public static void Write<T>(TextWriter output, T value, string source = "")
     {
+        FigureGuard.Ensure(value, source);
         output.WriteLine(JsonSerializer.Serialize(value, Options));
     }
 }

@@ -40,10 +40,11 @@ internal static class AuditCommand
             EfficiencyCatalog catalog = CommandOptions.LoadProfiles(parse.GetValue(profiles));
             Scenario plan = ScenarioReader.ReadFile(parse.GetValue(file)!);
             AuditResult audit = Auditor.Audit(plan, profiles: catalog);
+            FigureGuard.Ensure(audit, plan.SourcePath);
             OutputFormat chosen = CommandOptions.ParseFormat(parse.GetValue(format)!);
             if (chosen == OutputFormat.Json)
             {
-                Json.Write(output.Output, audit);
+                Json.Write(output.Output, audit, plan.SourcePath);
             }
             else
             {

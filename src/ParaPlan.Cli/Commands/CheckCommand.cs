@@ -33,10 +33,11 @@ internal static class CheckCommand
         {
             Scenario scenario = ScenarioReader.ReadFile(parse.GetValue(file)!);
             ScenarioCheck check = ScenarioCheck.From(scenario);
+            FigureGuard.Ensure(check, scenario.SourcePath);
             OutputFormat chosen = CommandOptions.ParseFormat(parse.GetValue(format)!);
             if (chosen == OutputFormat.Json)
             {
-                Json.Write(output.Output, check);
+                Json.Write(output.Output, check, scenario.SourcePath);
             }
             else
             {

@@ -11,6 +11,9 @@ namespace ParaPlan.Cli.Commands;
 /// <summary><c>paraplan estimate FILE</c>: memory, TTFT, TPOT and throughput of the scenario's strategy.</summary>
 internal static class EstimateCommand
 {
+    /// <summary>Largest --routing-skew: at a Zipf exponent of 10 the top expert takes nearly every token already.</summary>
+    internal const double MaxRoutingSkew = 10;
+
     public static Command Create(CliOutput output)
     {
         Argument<string> file = CommandOptions.InputFile("A scenario file (YAML or JSON) with a 'parallel' strategy.");
@@ -69,7 +72,7 @@ internal static class EstimateCommand
 
             ParallelStrategy strategy = scenario.Parallel
                 ?? throw new InputException(path, "parallel", "estimate needs a strategy (tp, sp, dp, pp, ep, replicas); use 'paraplan plan' to search for one.");
-            IReadOnlyList<StrategyViolation> violations = StrategyRules.Check(strategy, scenario.Model, scenario.Hardware.GpuCount);
+            IReadOnlyList<StrategyViolation> violations = StrategyRules.Check(strategy, scenario.Model, scenario.Hardware.GpuCount, scenario.Workload.InputTokens.Max);
             if (violations.Count > 0)
             {
                 string more = violations.Count > 1 ? $" (and {violations.Count - 1} more: {string.Join("; ", violations.Skip(1).Select(v => v.ToString()))})" : string.Empty;
@@ -77,9 +80,9 @@ internal static class EstimateCommand
             }
 
             double routingSkew = parse.GetValue(skew);
-            if (routingSkew < 0 || double.IsNaN(routingSkew))
+            if (!(routingSkew >= 0 && routingSkew <= MaxRoutingSkew))
             {
-                throw new InputException(string.Empty, "--routing-skew", "must be 0 or more.");
+                throw new InputException(string.Empty, "--routing-skew", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"must be a Zipf exponent from 0 to {MaxRoutingSkew} (1 is strongly skewed); got {routingSkew}."));
             }
 
             EfficiencyProfile profile = catalog.Resolve(scenario.Engine, scenario.Hardware.Gpu);
@@ -89,10 +92,11 @@ internal static class EstimateCommand
                 Assumptions = [.. scenario.Assumptions, .. estimate.Assumptions],
                 Warnings = [.. scenario.Warnings, .. estimate.Warnings],
             };
+            FigureGuard.Ensure(estimate, path, nonNegative: true);
             OutputFormat chosen = CommandOptions.ParseFormat(parse.GetValue(format)!);
             if (chosen == OutputFormat.Json)
             {
-                Json.Write(output.Output, estimate);
+                Json.Write(output.Output, estimate, path);
             }
             else
             {
@@ -117,12 +121,18 @@ internal static class EstimateCommand
                 throw new InputException(string.Empty, "--parallel", $"'{part}' is not a degree; write tp=8,ep=8 with tp, sp, dp, pp, ep or replicas.");
             }
 
-            if (!int.TryParse(pair[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value) || value < 1)
+            if (!int.TryParse(pair[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value) || !FieldLimits.Degree.Allows(value))
             {
-                throw new InputException(string.Empty, "--parallel", $"{key} must be a whole number of at least 1; got '{pair[1]}'.");
+                throw new InputException(string.Empty, "--parallel", $"{key} must be a whole number from 1 to {FieldLimits.Degree.MaximumText}; got '{pair[1]}'.");
             }
 
             degrees[key] = value;
+        }
+
+        double gpus = (double)degrees["replicas"] * degrees["pp"] * degrees["tp"] * degrees["sp"] * degrees["dp"];
+        if (gpus > FieldLimits.MaxGpus)
+        {
+            throw new InputException(string.Empty, "--parallel", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the strategy needs replicas*pp*tp*sp*dp = {gpus:#,0} GPUs, more than the {FieldLimits.MaxGpus:#,0} ParaPlan plans for."));
         }
 
         return new ParallelStrategy(degrees["tp"], degrees["sp"], degrees["dp"], degrees["pp"], degrees["ep"], degrees["replicas"]);
@@ -135,8 +145,8 @@ internal static class EstimateCommand
             return ConcurrencySetting.Max;
         }
 
-        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value) && value >= 1
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value) && FieldLimits.Concurrency.Allows(value)
             ? ConcurrencySetting.Of(value)
-            : throw new InputException(string.Empty, "--concurrency", $"must be a whole number of at least 1 or max; got '{text}'.");
+            : throw new InputException(string.Empty, "--concurrency", $"must be a whole number from 1 to {FieldLimits.Concurrency.MaximumText}, or max; got '{text}'.");
     }
 }

@@ -39,14 +39,15 @@ internal static class ModelCommand
         command.SetAction(parse =>
         {
             int contextTokens = parse.GetValue(context);
-            if (contextTokens < 0)
+            if (contextTokens < 0 || contextTokens > ParaPlan.Domain.FieldLimits.MaxTokens)
             {
-                throw new ParaPlan.Input.InputException(string.Empty, "--context", $"must be 0 or more; got {contextTokens}.");
+                throw new ParaPlan.Input.InputException(string.Empty, "--context", $"must be from 0 to {ParaPlan.Domain.FieldLimits.Tokens.MaximumText} tokens; got {contextTokens}.");
             }
 
             var assumptions = new List<string>();
-            ResolvedModel resolved = ModelResolver.Resolve(parse.GetValue(reference)!, null, string.Empty, "model", 0, assumptions);
+            ResolvedModel resolved = ModelResolver.Resolve(parse.GetValue(reference)!, null, string.Empty, "model", 0, assumptions, []);
             ModelSummary summary = ModelSummary.From(resolved with { Notes = [.. resolved.Notes, .. assumptions] }, contextTokens);
+            FigureGuard.Ensure(summary, resolved.Source);
             OutputFormat chosen = CommandOptions.ParseFormat(parse.GetValue(format)!);
             if (chosen == OutputFormat.Json)
             {

@@ -46,10 +46,11 @@ internal static class PlanCommand
             {
                 plan = plan with { Reproduce = $"{plan.Reproduce} --profiles {profilesFile}" };
             }
+            FigureGuard.Ensure(plan, scenario.SourcePath, nonNegative: true);
             OutputFormat chosen = CommandOptions.ParseFormat(parse.GetValue(format)!);
             if (chosen == OutputFormat.Json)
             {
-                Json.Write(output.Output, plan);
+                Json.Write(output.Output, plan, scenario.SourcePath);
             }
             else
             {

@@ -38,7 +38,7 @@ public static class BenchmarkResultReader
             throw TooLarge(path, length);
         }
 
-        return Read(DocumentLoader.ReadText(path), path);
+        return Read(DocumentLoader.ReadText(path, MaxFileBytes), path);
     }
 
     /// <summary>Every run in <paramref name="text"/>; <paramref name="fileNameForMessages"/> names it in errors.</summary>

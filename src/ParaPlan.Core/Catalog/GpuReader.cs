@@ -31,10 +31,10 @@ public static class GpuReader
         bool catalog = assumptions is null;
         string id = map.String("id") ?? (assumptions is null ? defaultId : map.String("name") ?? defaultId);
         string name = map.String("name") ?? id;
-        double memory = map.RequiredPositiveNumber("memory_gb");
-        double bandwidth = map.RequiredPositiveNumber("memory_bandwidth_tbps");
+        double memory = map.RequiredNumber("memory_gb", FieldLimits.MemoryGb);
+        double bandwidth = map.RequiredNumber("memory_bandwidth_tbps", FieldLimits.MemoryBandwidthTbps);
         IReadOnlyDictionary<NumericFormat, double> tflops = ReadTflops(map, singleTflopsFormat);
-        int gpusPerNode = map.Integer("gpus_per_node") ?? Default(assumptions, map, "gpus_per_node", Defaults.GpusPerNode, "GPUs per node");
+        int gpusPerNode = map.Integer("gpus_per_node", FieldLimits.GpusPerNode) ?? Default(assumptions, map, "gpus_per_node", Defaults.GpusPerNode, "GPUs per node");
         LinkSpec intra = ReadLink(map, "intra_node", Defaults.IntraNodeGbps, Defaults.IntraNodeLatencyUs, "NVLink-class (H100: 900 GB/s bidirectional)", assumptions, catalog);
         LinkSpec inter = ReadLink(map, "inter_node", Defaults.InterNodeGbps, Defaults.InterNodeLatencyUs, "one 400 Gb/s NIC per GPU", assumptions, catalog);
         GpuEfficiency efficiency = new(ReadFraction(map, "mfu"), ReadFraction(map, "bandwidth_utilization"));
@@ -57,7 +57,7 @@ public static class GpuReader
         var result = new Dictionary<NumericFormat, double>();
         if (node is ScalarNode)
         {
-            result[singleFormat] = map.RequiredPositiveNumber("tflops");
+            result[singleFormat] = map.RequiredNumber("tflops", FieldLimits.Tflops);
             return result;
         }
 
@@ -69,7 +69,7 @@ public static class GpuReader
                 throw formats.Fail(key, $"unknown precision '{key}'; use one of {string.Join(", ", NumericFormats.Names)}.");
             }
 
-            if (formats.PositiveNumber(key) is { } value)
+            if (formats.Number(key, FieldLimits.Tflops) is { } value)
             {
                 result[format] = value;
             }
@@ -91,23 +91,15 @@ public static class GpuReader
         if (map.Map(name) is { } link)
         {
             link.RejectUnknownKeys(LinkKeys, $"the {name} link");
-            gbps = link.PositiveNumber("bandwidth_gbps") ?? throw link.Missing("bandwidth_gbps");
-            latency = link.Number("latency_us");
-            if (latency is < 0)
-            {
-                throw link.Fail("latency_us", "must be 0 or more.");
-            }
+            gbps = link.RequiredNumber("bandwidth_gbps", FieldLimits.LinkGbps);
+            latency = link.Number("latency_us", FieldLimits.LatencyUs);
 
             technology = link.String("technology") ?? string.Empty;
         }
         else
         {
-            gbps = map.PositiveNumber($"{name}_gbps");
-            latency = map.Number($"{name}_latency_us");
-            if (latency is < 0)
-            {
-                throw map.Fail($"{name}_latency_us", "must be 0 or more.");
-            }
+            gbps = map.Number($"{name}_gbps", FieldLimits.LinkGbps);
+            latency = map.Number($"{name}_latency_us", FieldLimits.LatencyUs);
         }
 
         if (catalog && gbps is null)
@@ -134,10 +126,11 @@ public static class GpuReader
     private static double? ReadFraction(MapReader map, string key)
     {
         double? value = map.Number(key);
-        if (value is { } v && (v <= 0 || v > 1))
+        FieldLimit limit = FieldLimits.Efficiency;
+        if (value is { } v && !limit.Allows(v))
         {
             string hint = v > 1 && v <= 100 ? string.Create(CultureInfo.InvariantCulture, $" (write {v / 100:0.##} for {v}%)") : string.Empty;
-            throw map.Fail(key, string.Create(CultureInfo.InvariantCulture, $"must be a fraction above 0 and at most 1; got {v}{hint}."));
+            throw map.Fail(key, string.Create(CultureInfo.InvariantCulture, $"must be a fraction from {limit.Minimum} to {limit.Maximum}; got {v}{hint}."));
         }
 
         return value;

@@ -49,14 +49,14 @@ public static class HuggingFaceConfigReader
 
         Dictionary<string, string> keys = ModelFields.KeyNames();
 
-        int layers = map.RequiredInteger("num_hidden_layers");
-        int hidden = map.RequiredInteger("hidden_size");
-        int heads = map.RequiredInteger("num_attention_heads");
-        int? kvHeads = map.Integer("num_key_value_heads");
-        int? headDim = map.Integer("head_dim");
-        int vocab = map.RequiredInteger("vocab_size");
+        int layers = map.RequiredInteger("num_hidden_layers", FieldLimits.Layers);
+        int hidden = map.RequiredInteger("hidden_size", FieldLimits.HiddenSize);
+        int heads = map.RequiredInteger("num_attention_heads", FieldLimits.AttentionHeads);
+        int? kvHeads = map.Integer("num_key_value_heads", FieldLimits.AttentionHeads);
+        int? headDim = map.Integer("head_dim", FieldLimits.HeadDim);
+        int vocab = map.RequiredInteger("vocab_size", FieldLimits.Vocabulary);
         bool tied = map.Bool("tie_word_embeddings") ?? false;
-        int? intermediate = map.Integer("intermediate_size");
+        int? intermediate = map.Integer("intermediate_size", FieldLimits.FeedForwardWidth);
 
         ModelFields fields = family switch
         {
@@ -65,9 +65,9 @@ public static class HuggingFaceConfigReader
                 File = file, PathPrefix = string.Empty, Name = name, Family = modelType, Line = map.Node.Line,
                 Layers = layers, Hidden = hidden, Heads = heads, KeyValueHeads = kvHeads, HeadDim = headDim,
                 VocabSize = vocab, TiedEmbeddings = tied,
-                Experts = map.RequiredInteger("num_local_experts"),
-                ExpertsPerToken = map.RequiredInteger("num_experts_per_tok"),
-                ExpertIntermediate = map.RequiredInteger("intermediate_size", hint: "Mixtral's intermediate_size is the width of each expert"),
+                Experts = map.RequiredInteger("num_local_experts", FieldLimits.Experts),
+                ExpertsPerToken = map.RequiredInteger("num_experts_per_tok", FieldLimits.ExpertsPerToken),
+                ExpertIntermediate = map.RequiredInteger("intermediate_size", FieldLimits.FeedForwardWidth, hint: "Mixtral's intermediate_size is the width of each expert"),
                 Keys = ModelFields.KeyNames(("experts", "num_local_experts"), ("experts_per_tok", "num_experts_per_tok"), ("expert_intermediate", "intermediate_size")),
             },
             "qwen_moe" => new ModelFields
@@ -77,13 +77,13 @@ public static class HuggingFaceConfigReader
                 VocabSize = vocab, TiedEmbeddings = tied, DenseIntermediate = intermediate,
                 QkvBias = modelType == "qwen2_moe" || (map.Bool("attention_bias") ?? false),
                 QkNorm = modelType == "qwen3_moe",
-                Experts = map.RequiredInteger("num_experts", 0),
-                ExpertsPerToken = map.RequiredInteger("num_experts_per_tok"),
-                ExpertIntermediate = map.RequiredInteger("moe_intermediate_size"),
-                SharedIntermediate = map.Integer("shared_expert_intermediate_size", 0),
-                SharedExperts = (map.Integer("shared_expert_intermediate_size", 0) ?? 0) > 0 ? 1 : 0,
-                SharedExpertGate = (map.Integer("shared_expert_intermediate_size", 0) ?? 0) > 0,
-                SparseStep = map.Integer("decoder_sparse_step") ?? 1,
+                Experts = map.RequiredInteger("num_experts", FieldLimits.Experts),
+                ExpertsPerToken = map.RequiredInteger("num_experts_per_tok", FieldLimits.ExpertsPerToken),
+                ExpertIntermediate = map.RequiredInteger("moe_intermediate_size", FieldLimits.FeedForwardWidth),
+                SharedIntermediate = map.Integer("shared_expert_intermediate_size", FieldLimits.FeedForwardWidthOrZero),
+                SharedExperts = (map.Integer("shared_expert_intermediate_size", FieldLimits.FeedForwardWidthOrZero) ?? 0) > 0 ? 1 : 0,
+                SharedExpertGate = (map.Integer("shared_expert_intermediate_size", FieldLimits.FeedForwardWidthOrZero) ?? 0) > 0,
+                SparseStep = map.Integer("decoder_sparse_step", FieldLimits.LayerStep) ?? 1,
                 DenseOnlyLayers = IntegerList(map, "mlp_only_layers"),
                 Keys = ModelFields.KeyNames(("experts", "num_experts"), ("experts_per_tok", "num_experts_per_tok"), ("expert_intermediate", "moe_intermediate_size"), ("dense_only_layers", "mlp_only_layers")),
             },
@@ -97,9 +97,9 @@ public static class HuggingFaceConfigReader
                 QkvBias = map.Bool("attention_bias") ?? false,
                 OutputBias = map.Bool("attention_bias") ?? false,
                 AttentionSinks = true,
-                Experts = map.RequiredInteger("num_local_experts"),
-                ExpertsPerToken = map.RequiredInteger("num_experts_per_tok"),
-                ExpertIntermediate = map.RequiredInteger("intermediate_size", hint: "gpt-oss's intermediate_size is the width of each expert"),
+                Experts = map.RequiredInteger("num_local_experts", FieldLimits.Experts),
+                ExpertsPerToken = map.RequiredInteger("num_experts_per_tok", FieldLimits.ExpertsPerToken),
+                ExpertIntermediate = map.RequiredInteger("intermediate_size", FieldLimits.FeedForwardWidth, hint: "gpt-oss's intermediate_size is the width of each expert"),
                 // GptOssTopKRouter has a bias; GptOssExperts carry gate_up_proj_bias and down_proj_bias.
                 RouterBias = true,
                 ExpertBias = true,
@@ -130,7 +130,7 @@ public static class HuggingFaceConfigReader
     /// </summary>
     private static int?[]? AttentionWindows(MapReader map, string modelType, int layers, ICollection<string> notes)
     {
-        int? window = map.Integer("sliding_window");
+        int? window = map.Integer("sliding_window", FieldLimits.SlidingWindow);
         var windows = new int?[layers];
         if (map.Get("layer_types") is { } typesNode)
         {
@@ -172,7 +172,7 @@ public static class HuggingFaceConfigReader
         }
         else if (map.Bool("use_sliding_window") == true && window is { } qwenWindow)
         {
-            int from = map.Integer("max_window_layers", 0) ?? 0;
+            int from = map.Integer("max_window_layers", FieldLimits.LayerCountOrZero) ?? 0;
             for (int i = from; i < layers; i++)
             {
                 windows[i] = qwenWindow;
@@ -249,14 +249,14 @@ public static class HuggingFaceConfigReader
         MapReader map, string file, string name, string modelType, int layers, int hidden, int heads, int vocab, bool tied,
         int? intermediate, ICollection<string> notes)
     {
-        int mtp = map.Integer("num_nextn_predict_layers", 0) ?? 0;
+        int mtp = map.Integer("num_nextn_predict_layers", FieldLimits.LayerCountOrZero) ?? 0;
         if (mtp > 0)
         {
             notes.Add(string.Create(CultureInfo.InvariantCulture, $"num_nextn_predict_layers = {mtp}: the multi-token-prediction layer(s) are not counted (speculative decoding is outside the model's forward pass)"));
         }
 
-        int? experts = map.Integer("n_routed_experts", 0);
-        int moeWidth = map.RequiredInteger("moe_intermediate_size");
+        int? experts = map.Integer("n_routed_experts", FieldLimits.Experts);
+        int moeWidth = map.RequiredInteger("moe_intermediate_size", FieldLimits.FeedForwardWidth);
         string? topkMethod = map.String("topk_method");
         return new ModelFields
         {
@@ -264,18 +264,18 @@ public static class HuggingFaceConfigReader
             Layers = layers, Hidden = hidden, Heads = heads, VocabSize = vocab, TiedEmbeddings = tied,
             DenseIntermediate = intermediate,
             Experts = experts,
-            ExpertsPerToken = map.Integer("num_experts_per_tok"),
+            ExpertsPerToken = map.Integer("num_experts_per_tok", FieldLimits.ExpertsPerToken),
             ExpertIntermediate = moeWidth,
-            SharedExperts = map.Integer("n_shared_experts", 0) ?? 0,
+            SharedExperts = map.Integer("n_shared_experts", FieldLimits.SharedExperts) ?? 0,
             RouterBias = string.Equals(topkMethod, "noaux_tc", StringComparison.Ordinal),
-            FirstDenseLayers = map.Integer("first_k_dense_replace", 0) ?? 0,
-            MoeLayerFrequency = map.Integer("moe_layer_freq") ?? 1,
+            FirstDenseLayers = map.Integer("first_k_dense_replace", FieldLimits.LayerCountOrZero) ?? 0,
+            MoeLayerFrequency = map.Integer("moe_layer_freq", FieldLimits.LayerStep) ?? 1,
             Mla = new ModelFields.MlaFields(
-                map.Integer("q_lora_rank"),
-                map.RequiredInteger("kv_lora_rank"),
-                map.RequiredInteger("qk_nope_head_dim"),
-                map.RequiredInteger("qk_rope_head_dim"),
-                map.RequiredInteger("v_head_dim")),
+                map.Integer("q_lora_rank", FieldLimits.LoraRank),
+                map.RequiredInteger("kv_lora_rank", FieldLimits.LoraRank),
+                map.RequiredInteger("qk_nope_head_dim", FieldLimits.HeadDim),
+                map.RequiredInteger("qk_rope_head_dim", FieldLimits.HeadDim),
+                map.RequiredInteger("v_head_dim", FieldLimits.HeadDim)),
             Keys = ModelFields.KeyNames(("experts", "n_routed_experts"), ("experts_per_tok", "num_experts_per_tok"), ("expert_intermediate", "moe_intermediate_size"), ("first_dense", "first_k_dense_replace")),
         };
     }
@@ -338,6 +338,6 @@ public static class HuggingFaceConfigReader
             throw map.Fail(key, $"expected a list of layer numbers, found {node.Describe()}.", node);
         }
 
-        return [.. list.Items.Select(item => map.ParseInteger(item, key, 0))];
+        return [.. list.Items.Select(item => map.ParseInteger(item, key, FieldLimits.LayerIndex))];
     }
 }

@@ -25,12 +25,12 @@ public static class InlineModelReader
         ArgumentNullException.ThrowIfNull(assumptions);
         map.RejectUnknownKeys(Keys, "an inline model");
         string prefix = map.Node.Path;
-        int layers = map.RequiredInteger("num_hidden_layers");
-        int hidden = map.RequiredInteger("hidden_size");
-        int heads = map.RequiredInteger("num_attention_heads");
-        int experts = map.Integer("num_experts", 0) ?? 0;
-        int firstDense = map.Integer("first_dense_layers", 0) ?? 0;
-        int? dense = map.Integer("intermediate_size");
+        int layers = map.RequiredInteger("num_hidden_layers", FieldLimits.Layers);
+        int hidden = map.RequiredInteger("hidden_size", FieldLimits.HiddenSize);
+        int heads = map.RequiredInteger("num_attention_heads", FieldLimits.AttentionHeads);
+        int experts = map.Integer("num_experts", FieldLimits.Experts) ?? 0;
+        int firstDense = map.Integer("first_dense_layers", FieldLimits.LayerCountOrZero) ?? 0;
+        int? dense = map.Integer("intermediate_size", FieldLimits.FeedForwardWidth);
         bool hasDenseLayers = experts == 0 || firstDense > 0;
         if (hasDenseLayers && dense is null)
         {
@@ -45,11 +45,11 @@ public static class InlineModelReader
 
         ModelFields.MlaFields? mla = map.Has("kv_lora_rank")
             ? new ModelFields.MlaFields(
-                map.Integer("q_lora_rank"),
-                map.RequiredInteger("kv_lora_rank"),
-                map.RequiredInteger("qk_nope_head_dim", hint: "needed with kv_lora_rank (MLA)"),
-                map.RequiredInteger("qk_rope_head_dim", hint: "needed with kv_lora_rank (MLA)"),
-                map.RequiredInteger("v_head_dim", hint: "needed with kv_lora_rank (MLA)"))
+                map.Integer("q_lora_rank", FieldLimits.LoraRank),
+                map.RequiredInteger("kv_lora_rank", FieldLimits.LoraRank),
+                map.RequiredInteger("qk_nope_head_dim", FieldLimits.HeadDim, hint: "needed with kv_lora_rank (MLA)"),
+                map.RequiredInteger("qk_rope_head_dim", FieldLimits.HeadDim, hint: "needed with kv_lora_rank (MLA)"),
+                map.RequiredInteger("v_head_dim", FieldLimits.HeadDim, hint: "needed with kv_lora_rank (MLA)"))
             : null;
 
         var fields = new ModelFields
@@ -62,21 +62,21 @@ public static class InlineModelReader
             Layers = layers,
             Hidden = hidden,
             Heads = heads,
-            KeyValueHeads = map.Integer("num_key_value_heads"),
-            HeadDim = map.Integer("head_dim"),
+            KeyValueHeads = map.Integer("num_key_value_heads", FieldLimits.AttentionHeads),
+            HeadDim = map.Integer("head_dim", FieldLimits.HeadDim),
             DenseIntermediate = dense,
             Experts = experts,
-            ExpertsPerToken = map.Integer("num_experts_per_tok"),
-            ExpertIntermediate = map.Integer("moe_intermediate_size"),
-            SharedExperts = map.Integer("num_shared_experts", 0) ?? 0,
-            SharedIntermediate = map.Integer("shared_expert_intermediate_size", 0),
+            ExpertsPerToken = map.Integer("num_experts_per_tok", FieldLimits.ExpertsPerToken),
+            ExpertIntermediate = map.Integer("moe_intermediate_size", FieldLimits.FeedForwardWidth),
+            SharedExperts = map.Integer("num_shared_experts", FieldLimits.SharedExperts) ?? 0,
+            SharedIntermediate = map.Integer("shared_expert_intermediate_size", FieldLimits.FeedForwardWidthOrZero),
             FirstDenseLayers = firstDense,
-            VocabSize = map.Integer("vocab_size"),
+            VocabSize = map.Integer("vocab_size", FieldLimits.Vocabulary),
             TiedEmbeddings = map.Bool("tie_word_embeddings") ?? false,
             QkvBias = map.Bool("attention_bias") ?? false,
             QkNorm = map.Bool("qk_norm") ?? false,
             Mla = mla,
-            DeclaredParameters = map.PositiveNumber("declared_parameters"),
+            DeclaredParameters = map.Number("declared_parameters", FieldLimits.DeclaredParameters),
             Keys = ModelFields.KeyNames(
                 ("experts", "num_experts"), ("experts_per_tok", "num_experts_per_tok"),
                 ("expert_intermediate", "moe_intermediate_size"), ("first_dense", "first_dense_layers")),

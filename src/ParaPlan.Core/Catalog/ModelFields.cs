@@ -129,9 +129,10 @@ internal sealed class ModelFields
         }
 
         int vocab = VocabSize ?? DefaultVocab(assumptions);
+        ModelArchitecture model;
         try
         {
-            return new ModelArchitecture(
+            model = new ModelArchitecture(
                 Name, Layers, Hidden, attention, denseLayers > 0 ? denseWidth : DenseIntermediate, moe, pattern, vocab,
                 TiedEmbeddings, DeclaredParameters, Family, AttentionWindows)
             {
@@ -140,9 +141,26 @@ internal sealed class ModelFields
         }
         catch (ArgumentException ex)
         {
-            throw new InputException(File, PathPrefix, ex.Message, Line);
+            throw new InputException(File, Where, ex.Message, Line);
         }
+        catch (OverflowException)
+        {
+            throw TooManyParameters("more than 9.2e18");
+        }
+
+        if (model.TotalParameters > FieldLimits.MaxParameters)
+        {
+            throw TooManyParameters(model.TotalParameters.ToString("0.##e0", CultureInfo.InvariantCulture));
+        }
+
+        return model;
     }
+
+    /// <summary>The field messages about the whole model name: the inline map's path, or "(document)" for a config file.</summary>
+    private string Where => PathPrefix.Length == 0 ? "(document)" : PathPrefix;
+
+    private InputException TooManyParameters(string count) =>
+        new(File, Where, $"the architecture has {count} parameters, more than the {FieldLimits.Text(FieldLimits.MaxParameters)} ParaPlan accepts (the largest models have about 2e12); check {Key("layers")}, {Key("hidden")}, {Key("dense_intermediate")} and the expert counts.", Line);
 
     private int DefaultVocab(ICollection<string> assumptions)
     {

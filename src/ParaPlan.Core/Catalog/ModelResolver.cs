@@ -15,7 +15,12 @@ public static class ModelResolver
     /// <param name="field">The field the reference was written in, for messages.</param>
     /// <param name="line">Line of the reference, for messages.</param>
     /// <param name="assumptions">Receives each default applied.</param>
-    public static ResolvedModel Resolve(string reference, string? baseDirectory, string file, string field, int line, ICollection<string> assumptions)
+    /// <param name="chain">
+    /// The files a chain of <c>model:</c> references has gone through to get here, the one holding this reference
+    /// last (a scenario's model: the scenario): a file already in it is a cycle, and a chain longer than
+    /// <see cref="InputLimits.MaxModelFileChain"/> files is refused.
+    /// </param>
+    public static ResolvedModel Resolve(string reference, string? baseDirectory, string file, string field, int line, ICollection<string> assumptions, IReadOnlyList<string>? chain = null)
     {
         ArgumentNullException.ThrowIfNull(reference);
         string text = reference.Trim();
@@ -27,7 +32,7 @@ public static class ModelResolver
         string? path = FindFile(text, baseDirectory);
         if (path is not null)
         {
-            return FromFile(path, assumptions);
+            return FromFile(path, assumptions, Follow(chain ?? [], path, text, file, field, line));
         }
 
         if (LooksLikePath(text))
@@ -44,7 +49,9 @@ public static class ModelResolver
     }
 
     /// <summary>Reads a model from a file: a Hugging Face config, an inline model map, or a scenario with a model.</summary>
-    public static ResolvedModel FromFile(string path, ICollection<string> assumptions)
+    public static ResolvedModel FromFile(string path, ICollection<string> assumptions) => FromFile(path, assumptions, [path]);
+
+    private static ResolvedModel FromFile(string path, ICollection<string> assumptions, IReadOnlyList<string> chain)
     {
         InputNode node = DocumentLoader.LoadFile(path);
         var notes = new List<string>();
@@ -64,7 +71,7 @@ public static class ModelResolver
             }
 
             string inner = map.String("model")!;
-            return Resolve(inner, Path.GetDirectoryName(Path.GetFullPath(path)), path, "model", modelNode.Line, assumptions);
+            return Resolve(inner, Path.GetDirectoryName(Path.GetFullPath(path)), path, "model", modelNode.Line, assumptions, chain);
         }
 
         if (map.Has("num_hidden_layers"))
@@ -73,6 +80,27 @@ public static class ModelResolver
         }
 
         throw new InputException(path, string.Empty, "this is neither a Hugging Face config.json (no model_type) nor a scenario with a 'model' field.", node.Line);
+    }
+
+    /// <summary>The chain with <paramref name="path"/> added, or a message when it closes a cycle or grows too long.</summary>
+    private static List<string> Follow(IReadOnlyList<string> chain, string path, string reference, string file, string field, int line)
+    {
+        string full = Path.GetFullPath(path);
+        int seen = chain.Select(Path.GetFullPath).ToList().IndexOf(full);
+        if (seen >= 0)
+        {
+            string cycle = string.Join(" -> ", chain.Skip(seen).Append(path).Select(Path.GetFileName));
+            throw new InputException(file, field, seen == chain.Count - 1
+                ? $"'{reference}' is this file itself, so the model is never defined; give a catalog id, the path of a config.json, or the architecture inline."
+                : $"'{reference}' leads back to a file already read: the model files refer to one another in a cycle ({cycle}); give a catalog id, the path of a config.json, or the architecture inline.", line);
+        }
+
+        if (chain.Count >= InputLimits.MaxModelFileChain)
+        {
+            throw new InputException(file, field, $"'{reference}' would be file {chain.Count + 1} of a chain of model references ({string.Join(" -> ", chain.Append(path).Select(Path.GetFileName))}); ParaPlan follows at most {InputLimits.MaxModelFileChain} files: name the config.json directly.", line);
+        }
+
+        return [.. chain, path];
     }
 
     private static string? FindFile(string text, string? baseDirectory)

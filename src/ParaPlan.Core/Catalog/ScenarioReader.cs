@@ -20,10 +20,6 @@ public static class ScenarioReader
 
     private static readonly string[] PrecisionKeys = ["weights", "kv_cache", "activations", "attention", "experts", "dense", "embeddings"];
     private static readonly string[] HardwareKeys = ["gpu", "gpus", "gpus_per_node"];
-    private static readonly string[] ParallelKeys = ["tp", "sp", "dp", "pp", "ep", "replicas"];
-    private static readonly string[] WorkloadKeys = ["input_tokens", "output_tokens", "concurrency"];
-    private static readonly string[] RangeKeys = ["min", "max"];
-    private static readonly string[] RequirementKeys = ["ttft_ms", "tpot_ms", "min_output_tokens_per_s_per_gpu", "max_memory_utilization"];
 
     public static Scenario ReadFile(string path)
     {
@@ -49,11 +45,11 @@ public static class ScenarioReader
         Precision precision = ReadPrecision(map, model.Architecture.CheckpointPrecision, assumptions);
         HardwareSpec hardware = ReadHardware(map, precision, assumptions);
         EngineKind engine = ReadEngine(map, assumptions);
-        ParallelStrategy? parallel = ReadParallel(map);
-        Workload workload = ReadWorkload(map, assumptions);
-        Requirements requirements = ReadRequirements(map, assumptions);
+        Workload workload = ScenarioSections.ReadWorkload(map, assumptions);
+        ParallelStrategy? parallel = ScenarioSections.ReadParallel(map, workload);
+        Requirements requirements = ScenarioSections.ReadRequirements(map, assumptions);
         Objective objective = ReadObjective(map);
-        IReadOnlyDictionary<string, double> claims = ReadClaims(map);
+        IReadOnlyDictionary<string, double> claims = ScenarioSections.ReadClaims(map);
 
         return new Scenario
         {
@@ -94,7 +90,7 @@ public static class ScenarioReader
         return node switch
         {
             MapNode => new ResolvedModel(InlineModelReader.Read(map.Map("model")!, assumptions), "inline", null, []),
-            ScalarNode { Text: { } text } => ModelResolver.Resolve(text, baseDirectory, map.File, "model", node.Line, assumptions),
+            ScalarNode { Text: { } text } => ModelResolver.Resolve(text, baseDirectory, map.File, "model", node.Line, assumptions, [map.File]),
             _ => throw map.Fail("model", $"expected a catalog id, a config.json path or a map, found {node.Describe()}."),
         };
     }
@@ -192,14 +188,14 @@ public static class ScenarioReader
             _ => throw hardware.Fail("gpu", $"expected a catalog id or a map, found {gpuNode.Describe()}."),
         };
 
-        int? count = hardware.Integer("gpus");
+        int? count = hardware.Integer("gpus", FieldLimits.Gpus);
         if (count is null)
         {
             assumptions.Add("hardware.gpus not given: GPUs are ample (no limit)");
         }
 
         int perNode;
-        if (hardware.Integer("gpus_per_node") is { } stated)
+        if (hardware.Integer("gpus_per_node", FieldLimits.GpusPerNode) is { } stated)
         {
             perNode = stated;
         }
@@ -234,124 +230,6 @@ public static class ScenarioReader
         };
     }
 
-    private static ParallelStrategy? ReadParallel(MapReader map)
-    {
-        MapReader? parallel = map.Map("parallel");
-        if (parallel is null)
-        {
-            if (map.Has("parallel"))
-            {
-                throw map.Fail("parallel", "expected a map such as {tp: 8, ep: 8}.");
-            }
-
-            return null;
-        }
-
-        parallel.RejectUnknownKeys(ParallelKeys, "parallel");
-        return new ParallelStrategy(
-            parallel.Integer("tp") ?? 1,
-            parallel.Integer("sp") ?? 1,
-            parallel.Integer("dp") ?? 1,
-            parallel.Integer("pp") ?? 1,
-            parallel.Integer("ep") ?? 1,
-            parallel.Integer("replicas") ?? 1);
-    }
-
-    private static Workload ReadWorkload(MapReader map, List<string> assumptions)
-    {
-        MapReader? workload = map.Map("workload");
-        if (workload is null && map.Has("workload"))
-        {
-            throw map.Fail("workload", "expected a map with input_tokens, output_tokens and concurrency.");
-        }
-
-        workload?.RejectUnknownKeys(WorkloadKeys, "workload");
-        TokenRange input;
-        InputNode? inputNode = workload?.Get("input_tokens");
-        if (inputNode is null)
-        {
-            input = TokenRange.Fixed(Defaults.InputTokens);
-            assumptions.Add(string.Create(CultureInfo.InvariantCulture, $"workload.input_tokens not given: {Defaults.InputTokens} assumed"));
-        }
-        else if (inputNode is MapNode)
-        {
-            MapReader range = workload!.Map("input_tokens")!;
-            range.RejectUnknownKeys(RangeKeys, "an input range");
-            int min = range.RequiredInteger("min");
-            int max = range.RequiredInteger("max");
-            if (max < min)
-            {
-                throw range.Fail("max", string.Create(CultureInfo.InvariantCulture, $"must be at least min {min}; got {max}."));
-            }
-
-            input = new TokenRange(min, max);
-        }
-        else
-        {
-            input = TokenRange.Fixed(workload!.RequiredInteger("input_tokens"));
-        }
-
-        int output;
-        if (workload?.Integer("output_tokens") is { } stated)
-        {
-            output = stated;
-        }
-        else
-        {
-            output = Defaults.OutputTokens;
-            assumptions.Add(string.Create(CultureInfo.InvariantCulture, $"workload.output_tokens not given: {Defaults.OutputTokens} assumed"));
-        }
-
-        ConcurrencySetting concurrency;
-        InputNode? concurrencyNode = workload?.Get("concurrency");
-        if (concurrencyNode is null)
-        {
-            concurrency = ConcurrencySetting.Max;
-            assumptions.Add("workload.concurrency not given: max (the most sequences that fit memory) assumed");
-        }
-        else if (concurrencyNode is ScalarNode { Text: { } text } && text.Trim().Equals("max", StringComparison.OrdinalIgnoreCase))
-        {
-            concurrency = ConcurrencySetting.Max;
-        }
-        else if (concurrencyNode is ScalarNode { IsQuoted: false } || concurrencyNode is ScalarNode { Text: { } t } && double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-        {
-            concurrency = ConcurrencySetting.Of(workload!.RequiredInteger("concurrency"));
-        }
-        else
-        {
-            throw workload!.Fail("concurrency", $"expected a number of sequences or 'max', found {concurrencyNode.Describe()}.");
-        }
-
-        return new Workload(input, output, concurrency);
-    }
-
-    private static Requirements ReadRequirements(MapReader map, List<string> assumptions)
-    {
-        MapReader? requirements = map.Map("requirements");
-        if (requirements is null && map.Has("requirements"))
-        {
-            throw map.Fail("requirements", "expected a map such as {ttft_ms: 2000, tpot_ms: 50}.");
-        }
-
-        requirements?.RejectUnknownKeys(RequirementKeys, "requirements");
-        double? maxMemory = requirements?.PositiveNumber("max_memory_utilization");
-        if (maxMemory is > 1)
-        {
-            throw requirements!.Fail("max_memory_utilization", string.Create(CultureInfo.InvariantCulture, $"must be a fraction of at most 1; got {maxMemory}{(maxMemory <= 100 ? $" (write {maxMemory / 100:0.##} for {maxMemory}%)" : string.Empty)}."));
-        }
-
-        if (maxMemory is null)
-        {
-            assumptions.Add(string.Create(CultureInfo.InvariantCulture, $"requirements.max_memory_utilization not given: {Requirements.DefaultMaxMemoryUtilization} assumed"));
-        }
-
-        return new Requirements(
-            requirements?.PositiveNumber("ttft_ms"),
-            requirements?.PositiveNumber("tpot_ms"),
-            requirements?.PositiveNumber("min_output_tokens_per_s_per_gpu"),
-            maxMemory ?? Requirements.DefaultMaxMemoryUtilization);
-    }
-
     private static Objective ReadObjective(MapReader map)
     {
         string? text = map.String("objective");
@@ -362,32 +240,6 @@ public static class ScenarioReader
             "gpus" => Objective.Gpus,
             _ => throw map.Fail("objective", $"unknown objective '{text}'{CloseMatches.Suggestion(text, ["throughput", "latency", "gpus"])} Use throughput, latency or gpus."),
         };
-    }
-
-    private static Dictionary<string, double> ReadClaims(MapReader map)
-    {
-        MapReader? claims = map.Map("claims");
-        var result = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (claims is null)
-        {
-            if (map.Has("claims"))
-            {
-                throw map.Fail("claims", "expected a map of claim keys to figures.");
-            }
-
-            return result;
-        }
-
-        claims.RejectUnknownKeys(ClaimKeys.All, "claims");
-        foreach (string key in claims.Keys)
-        {
-            if (claims.Number(key) is { } value)
-            {
-                result[key] = value;
-            }
-        }
-
-        return result;
     }
 
     private static string Gap(double deviation) => Math.Abs(deviation) >= 1

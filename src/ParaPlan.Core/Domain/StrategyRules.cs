@@ -11,8 +11,9 @@ public static class StrategyRules
     /// <summary>Every rule <paramref name="strategy"/> breaks; empty when it is valid.</summary>
     /// <param name="strategy">The strategy.</param>
     /// <param name="model">The model it splits.</param>
-    /// <param name="availableGpus">GPUs available (null: no limit).</param>
-    public static IReadOnlyList<StrategyViolation> Check(ParallelStrategy strategy, ModelArchitecture model, int? availableGpus)
+    /// <param name="availableGpus">GPUs available (null: no limit but <see cref="FieldLimits.MaxGpus"/>).</param>
+    /// <param name="longestPrompt">Tokens of the longest prompt, which sp splits (null: not checked).</param>
+    public static IReadOnlyList<StrategyViolation> Check(ParallelStrategy strategy, ModelArchitecture model, int? availableGpus, int? longestPrompt = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var violations = new List<StrategyViolation>();
@@ -77,13 +78,31 @@ public static class StrategyRules
             violations.Add(new("parallel.pp", Text($"pp {pp} exceeds num_hidden_layers {model.LayerCount}: a stage would hold no layer.")));
         }
 
+        if (longestPrompt is { } prompt && SequenceParallelProblem(strategy.SequenceParallel, prompt) is { } spProblem)
+        {
+            violations.Add(new("parallel.sp", spProblem));
+        }
+
         if (availableGpus is { } available && strategy.GpuCount > available)
         {
             violations.Add(new("parallel", Text($"the strategy needs replicas*pp*tp*sp*dp = {strategy.Replicas}*{pp}*{tp}*{strategy.SequenceParallel}*{strategy.DataParallel} = {strategy.GpuCount} GPUs but hardware.gpus is {available}.")));
         }
+        else if (availableGpus is null && strategy.GpuCount > FieldLimits.MaxGpus)
+        {
+            violations.Add(new("parallel", Text($"the strategy needs replicas*pp*tp*sp*dp = {strategy.Replicas}*{pp}*{tp}*{strategy.SequenceParallel}*{strategy.DataParallel} = {strategy.GpuCount} GPUs, more than the {FieldLimits.MaxGpus} ParaPlan plans for.")));
+        }
 
         return violations;
     }
+
+    /// <summary>
+    /// Why sequence parallelism of <paramref name="sp"/> cannot split a prompt of <paramref name="promptTokens"/>
+    /// tokens (each rank would hold less than one token), or null when it can.
+    /// </summary>
+    public static string? SequenceParallelProblem(int sp, int promptTokens) =>
+        sp > promptTokens
+            ? Text($"{sp} is more than the {promptTokens} prompt tokens it splits (workload.input_tokens); each sequence-parallel rank needs at least one token.")
+            : null;
 
     private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

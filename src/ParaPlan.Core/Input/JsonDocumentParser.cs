@@ -3,7 +3,10 @@ using System.Text.Json;
 
 namespace ParaPlan.Input;
 
-/// <summary>Parses JSON text into <see cref="InputNode"/>s, keeping line numbers; comments and trailing commas allowed.</summary>
+/// <summary>
+/// Parses JSON text into <see cref="InputNode"/>s, keeping line numbers; comments and trailing commas allowed. Nesting
+/// is bounded (<see cref="InputLimits.MaxDepth"/>) and the values counted (<see cref="InputLimits.MaxValues"/>).
+/// </summary>
 internal static class JsonDocumentParser
 {
     public static InputNode Parse(string text, string file)
@@ -14,7 +17,11 @@ internal static class JsonDocumentParser
         {
             AllowTrailingCommas = true,
             CommentHandling = JsonCommentHandling.Skip,
+
+            // The reader's own limit sits above ours, so that ours (with its clearer message) is met first.
+            MaxDepth = InputLimits.MaxDepth + 2,
         });
+        var counter = new ValueCounter();
         try
         {
             if (!reader.Read())
@@ -22,7 +29,7 @@ internal static class JsonDocumentParser
                 throw new InputException(file, string.Empty, "the file holds no JSON value (it is empty).");
             }
 
-            InputNode root = ReadValue(ref reader, string.Empty, file, lineStarts);
+            InputNode root = ReadValue(ref reader, string.Empty, file, lineStarts, 0, counter);
             if (reader.Read())
             {
                 throw new InputException(file, string.Empty, "unexpected text after the end of the JSON document.", JsonTextPositions.LineOf(lineStarts, reader.TokenStartIndex));
@@ -37,9 +44,19 @@ internal static class JsonDocumentParser
         }
     }
 
-    private static InputNode ReadValue(ref Utf8JsonReader reader, string path, string file, int[] lineStarts)
+    private static InputNode ReadValue(ref Utf8JsonReader reader, string path, string file, int[] lineStarts, int depth, ValueCounter counter)
     {
         int line = JsonTextPositions.LineOf(lineStarts, reader.TokenStartIndex);
+        if (++counter.Values > InputLimits.MaxValues)
+        {
+            throw new InputException(file, InputPaths.Top(path), $"the file holds more than {InputLimits.MaxValues:N0} values (objects, arrays and scalars), the most ParaPlan reads; is it the file you meant?", line);
+        }
+
+        if ((reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) && depth >= InputLimits.MaxDepth)
+        {
+            throw new InputException(file, InputPaths.Top(path), $"objects and arrays are nested more than {InputLimits.MaxDepth} deep, the most ParaPlan reads; is the file what you meant?", line);
+        }
+
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
@@ -57,7 +74,7 @@ internal static class JsonDocumentParser
                         }
 
                         reader.Read();
-                        entries.Add(new(key, ReadValue(ref reader, childPath, file, lineStarts)));
+                        entries.Add(new(key, ReadValue(ref reader, childPath, file, lineStarts, depth + 1, counter)));
                     }
 
                     return new MapNode(path, line, entries);
@@ -68,7 +85,7 @@ internal static class JsonDocumentParser
                     var items = new List<InputNode>();
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                     {
-                        items.Add(ReadValue(ref reader, InputPaths.Item(path, items.Count), file, lineStarts));
+                        items.Add(ReadValue(ref reader, InputPaths.Item(path, items.Count), file, lineStarts, depth + 1, counter));
                     }
 
                     return new ListNode(path, line, items);
@@ -87,5 +104,10 @@ internal static class JsonDocumentParser
             default:
                 throw new InputException(file, path, $"unexpected JSON token {reader.TokenType}.", line);
         }
+    }
+
+    private sealed class ValueCounter
+    {
+        public int Values { get; set; }
     }
 }

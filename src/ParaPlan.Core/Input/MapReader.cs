@@ -1,4 +1,5 @@
 using System.Globalization;
+using ParaPlan.Domain;
 
 namespace ParaPlan.Input;
 
@@ -161,6 +162,67 @@ public sealed class MapReader
         }
 
         return (int)value;
+    }
+
+    /// <summary>A number within <paramref name="limit"/>.</summary>
+    public double? Number(string key, FieldLimit limit)
+    {
+        InputNode? node = Get(key);
+        return node is null ? null : ParseNumber(node, key, limit);
+    }
+
+    public double RequiredNumber(string key, FieldLimit limit, string? hint = null) => Number(key, limit) ?? throw Missing(key, hint);
+
+    /// <summary>A whole number within <paramref name="limit"/>.</summary>
+    public int? Integer(string key, FieldLimit limit)
+    {
+        InputNode? node = Get(key);
+        return node is null ? null : ParseInteger(node, key, limit);
+    }
+
+    public int RequiredInteger(string key, FieldLimit limit, string? hint = null) => Integer(key, limit) ?? throw Missing(key, hint);
+
+    public double ParseNumber(InputNode node, string key, FieldLimit limit)
+    {
+        ArgumentNullException.ThrowIfNull(limit);
+        double value = ParseNumber(node, key);
+        CheckRange(node, key, value, limit);
+        return value;
+    }
+
+    public int ParseInteger(InputNode node, string key, FieldLimit limit)
+    {
+        ArgumentNullException.ThrowIfNull(limit);
+        double value = ParseNumber(node, key);
+        if (value != Math.Floor(value))
+        {
+            throw Fail(key, $"must be a whole number; got {Format(value)}.", node);
+        }
+
+        CheckRange(node, key, value, limit);
+        return (int)value;
+    }
+
+    private void CheckRange(InputNode node, string key, double value, FieldLimit limit)
+    {
+        if (limit.AboveMinimum ? value <= limit.Minimum : value < limit.Minimum)
+        {
+            string rule = (limit.Minimum, limit.AboveMinimum) switch
+            {
+                (0, true) => "must be above 0",
+                (1, false) => "must be at least 1 (zero and negative sizes are not allowed)",
+                (0, false) => "must be 0 or more",
+                (_, true) => $"must be above {FieldLimits.Text(limit.Minimum)}",
+                _ => $"must be at least {FieldLimits.Text(limit.Minimum)}",
+            };
+            throw Fail(key, $"{rule}; got {Format(value)}.", node);
+        }
+
+        if (value > limit.Maximum)
+        {
+            string written = node is ScalarNode { Text: { } text } ? text.Trim() : Format(value);
+            throw Fail(key, limit.TooLarge(written), node);
+        }
     }
 
     public double ParseNumber(InputNode node, string key)

@@ -44,6 +44,12 @@ public sealed class EfficiencyCatalog : IProfileSource
         "intra_node_link_efficiency", "inter_node_link_efficiency", "kv_reserve_initial", "kv_reserve_floor",
     };
 
+    /// <summary>Largest value of a profile (docs/scenario-format.md, "Limits").</summary>
+    public const double MaxValue = 10_000_000;
+
+    /// <summary>Smallest efficiency (a fraction of a peak) of a profile: at a tiny fraction every time would be near infinite.</summary>
+    public const double MinEfficiency = 0.001;
+
     private static readonly string[] EngineNames = [.. Enum.GetNames<EngineKind>().Select(n => n.ToLowerInvariant())];
 
     private readonly List<Entry> _entries;
@@ -121,6 +127,16 @@ public sealed class EfficiencyCatalog : IProfileSource
                     if (FractionKeys.Contains(key) && value > 1)
                     {
                         throw valueMap.Fail(key, string.Create(CultureInfo.InvariantCulture, $"must be a fraction of at most 1; got {value}."));
+                    }
+
+                    if (FractionKeys.Contains(key) && !ZeroAllowedKeys.Contains(key) && value < MinEfficiency)
+                    {
+                        throw valueMap.Fail(key, string.Create(CultureInfo.InvariantCulture, $"must be a fraction of at least {MinEfficiency}; got {value}."));
+                    }
+
+                    if (value > MaxValue)
+                    {
+                        throw valueMap.Fail(key, string.Create(CultureInfo.InvariantCulture, $"{valueMap.Get(key) switch { ScalarNode { Text: { } written } => written.Trim(), _ => value.ToString(CultureInfo.InvariantCulture) }} is more than {MaxValue:#,0}, the most ParaPlan accepts (no overhead, size or count of an engine is that large)."));
                     }
 
                     if (key == "prefill_first" && value is not (0 or 1))
