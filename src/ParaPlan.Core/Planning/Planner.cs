@@ -145,6 +145,15 @@ public static class Planner
         double peak = gpu.PeakTflopsFor(fastestFormat) * 1e12;
         double gemmEfficiency = profile.GemmEfficiencyFor(gpu.ComputeFormatFor(fastestFormat));
         double computeBound = peak * gemmEfficiency / (2.0 * scenario.Model.ActiveParameters);
+        if (search.Misses.Any(m => m.Requirement == "memory"))
+        {
+            double weightGb = StrategySearch.WeightBytes(scenario) / 1e9;
+            double allowedGb = gpu.MemoryGb * r.MaxMemoryUtilization;
+            int needed = (int)Math.Ceiling(weightGb / allowedGb);
+            suggestions.Add(string.Create(CultureInfo.InvariantCulture,
+                $"memory: the weights alone are {weightGb:0.#} GB ({(scenario.Precision.IsPerModule ? "per-module formats" : scenario.Precision.Weights.FileName())}); at {allowedGb:0.#} GB allowed per {gpu.Id} (max_memory_utilization {r.MaxMemoryUtilization:0.##}) they need at least {needed} GPUs before any KV cache, activations or runtime reserve"));
+        }
+
         if (r.MinOutputTokensPerSecondPerGpu is { } rate && rate > computeBound)
         {
             suggestions.Add(string.Create(CultureInfo.InvariantCulture,

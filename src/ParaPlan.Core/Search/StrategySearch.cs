@@ -35,16 +35,32 @@ public static class StrategySearch
         double weightBytes = WeightBytes(scenario);
         double limitBytes = scenario.Hardware.Gpu.MemoryGb * scenario.Requirements.MaxMemoryUtilization * 1e9;
         var instances = new List<ParallelStrategy>();
+        var tooSmall = new List<ParallelStrategy>();
         foreach (ParallelStrategy instance in Instances(model, budget, rejected))
         {
             if (weightBytes / instance.GpusPerInstance > limitBytes)
             {
                 // Even perfectly split, the weights alone exceed the memory allowed.
-                Count(rejected, "memory: the weights alone do not fit on this many GPUs", ReplicaChoices(budget, instance.GpusPerInstance, scenario).Count());
+                tooSmall.Add(instance);
                 continue;
             }
 
             instances.Add(instance);
+        }
+
+        // When the weights fit nowhere, the widest instances are still costed (and fail on memory), so that the
+        // answer is the closest candidate and what would help rather than no answer at all.
+        HashSet<ParallelStrategy> closest = instances.Count == 0 ? WidestInstances(tooSmall) : [];
+        foreach (ParallelStrategy instance in tooSmall)
+        {
+            if (closest.Contains(instance))
+            {
+                instances.Add(instance);
+            }
+            else
+            {
+                Count(rejected, "memory: the weights alone do not fit on this many GPUs", ReplicaChoices(budget, instance.GpusPerInstance, scenario).Count());
+            }
         }
 
         // Cost the instances on every core; each worker keeps its own tallies, merged at the end.
@@ -85,6 +101,15 @@ public static class StrategySearch
         clock.Stop();
         return SearchResult.From(scenario, profile, all, rejected, clock.Elapsed.TotalMilliseconds, budget, options);
     }
+
+    /// <summary>Instances costed when the weights fit none: those with the most GPUs, at most this many.</summary>
+    internal const int ClosestWhenNothingFits = 32;
+
+    private static HashSet<ParallelStrategy> WidestInstances(List<ParallelStrategy> instances) =>
+        [.. instances.OrderByDescending(i => i.GpusPerInstance)
+            .ThenBy(i => i.PipelineParallel)
+            .ThenBy(i => i.ToString(), StringComparer.Ordinal)
+            .Take(ClosestWhenNothingFits)];
 
     /// <summary>The requirement a candidate misses first, as a rejection reason, or null when it meets them all.</summary>
     internal static string? FirstMiss(Candidate candidate, Requirements requirements)
@@ -268,7 +293,7 @@ public static class StrategySearch
         int needed = (int)Math.Ceiling(WeightBytes(scenario) / perGpu);
         int node = scenario.Hardware.GpusPerNode;
         int ceiling = (int)Math.Ceiling(4.0 * needed / node) * node;
-        return Math.Clamp(ceiling, node, AmpleCeiling);
+        return Math.Clamp(ceiling, Math.Min(node, AmpleCeiling), AmpleCeiling);
     }
 
     private static IEnumerable<int> PowersOfTwo(int max)

@@ -38,37 +38,79 @@ public static class MeasurementReader
                 Precision = map.String("precision") ?? string.Empty,
                 KvCacheDtype = map.String("kv_cache_dtype"),
                 Gpu = map.String("gpu") ?? string.Empty,
-                NumGpus = Whole(map, "num_gpus"),
-                Tp = Whole(map, "tp"),
-                Pp = Whole(map, "pp"),
-                Ep = Whole(map, "ep"),
-                Dp = Whole(map, "dp"),
+                NumGpus = Whole(map, "num_gpus", MaxGpus),
+                Tp = Whole(map, "tp", MaxGpus),
+                Pp = Whole(map, "pp", MaxGpus),
+                Ep = Whole(map, "ep", MaxGpus),
+                Dp = Whole(map, "dp", MaxGpus),
                 AttentionDp = map.Get("attention_dp") is ScalarNode { Text: { } t } ? t == "true" : null,
                 Disaggregated = map.String("disaggregated"),
                 BatchSize = map.String("batch_size"),
-                Concurrency = Whole(map, "concurrency"),
-                NumRequests = Whole(map, "num_requests"),
-                Isl = Whole(map, "isl"),
-                Osl = Whole(map, "osl"),
-                OslMax = Whole(map, "osl_max"),
+                Concurrency = Whole(map, "concurrency", MaxRequests),
+                NumRequests = Whole(map, "num_requests", MaxRequests),
+                Isl = Whole(map, "isl", MaxTokens),
+                Osl = Whole(map, "osl", MaxTokens),
+                OslMax = Whole(map, "osl_max", MaxTokens),
                 Scenario = map.String("scenario") ?? string.Empty,
                 Dataset = map.String("dataset") ?? string.Empty,
                 Notes = map.String("notes") ?? string.Empty,
-                OutputTokensPerSecondPerGpu = map.Number("output_tok_s_per_gpu"),
-                TtftMs = map.Number("ttft_ms"),
+                OutputTokensPerSecondPerGpu = Measured(map, "output_tok_s_per_gpu"),
+                TtftMs = Measured(map, "ttft_ms"),
                 TtftStat = map.String("ttft_stat"),
-                TpotMs = map.Number("tpot_ms"),
-                ItlMs = map.Number("itl_ms"),
+                TpotMs = Measured(map, "tpot_ms"),
+                ItlMs = Measured(map, "itl_ms"),
             });
         }
 
         return records;
     }
 
-    private static int? Whole(MapReader map, string key)
+    /// <summary>Most GPUs a record's degrees may name (the scenario format's own limit).</summary>
+    public const int MaxGpus = 65_536;
+
+    /// <summary>Most requests or sequences a record may state: each is simulated.</summary>
+    public const int MaxRequests = 1_000_000;
+
+    /// <summary>Longest input or output a record may state, in tokens.</summary>
+    public const int MaxTokens = 10_000_000;
+
+    /// <summary>A count the record states: absent or null is "not stated"; anything else must be a whole number in range.</summary>
+    private static int? Whole(MapReader map, string key, int maximum)
     {
         double? value = map.Number(key);
-        return value is { } v && v == Math.Floor(v) && v >= 0 && v <= int.MaxValue ? (int)v : null;
+        if (value is not { } v)
+        {
+            return null;
+        }
+
+        if (v != Math.Floor(v))
+        {
+            throw map.Fail(key, $"must be a whole number; got {MapReader.Format(v)}.");
+        }
+
+        if (v < 1)
+        {
+            throw map.Fail(key, $"must be at least 1 (zero and negative counts are not allowed); got {MapReader.Format(v)}.");
+        }
+
+        if (v > maximum)
+        {
+            throw map.Fail(key, $"must be at most {maximum.ToString("N0", CultureInfo.InvariantCulture)}; got {MapReader.Format(v)}.");
+        }
+
+        return (int)v;
+    }
+
+    /// <summary>A measured figure: absent or null is "not measured"; else a number above 0.</summary>
+    private static double? Measured(MapReader map, string key)
+    {
+        double? value = map.Number(key);
+        if (value is { } v && v <= 0)
+        {
+            throw map.Fail(key, $"a measured figure must be above 0; got {MapReader.Format(v)}.");
+        }
+
+        return value;
     }
 
     private static string SourceText(MapReader map)
