@@ -20,7 +20,7 @@ public static class CliApp
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            error.WriteLine(ParseErrors.OneLine(parse));
+            error.WriteLine(InputException.OneLine(ParseErrors.OneLine(parse)));
             return ExitCodes.BadInput;
         }
 
@@ -35,7 +35,7 @@ public static class CliApp
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            error.WriteLine($"paraplan: internal error ({ex.GetType().Name}): {ex.Message}. Please report it with the input that caused it.");
+            error.WriteLine(InputException.OneLine($"paraplan: internal error ({ex.GetType().Name}): {ex.Message}. Please report it with the input that caused it."));
             return ExitCodes.InternalError;
         }
     }

@@ -59,6 +59,33 @@ public sealed class InputException : Exception
         }
 
         parts.Add(problem);
-        return string.Join(": ", parts);
+        return OneLine(string.Join(": ", parts));
+    }
+
+    /// <summary>
+    /// The message as one line: line breaks and other control characters a file's text carried into it (a quoted
+    /// value, a key) are written as escapes, so that bad input is always one line on standard error.
+    /// </summary>
+    public static string OneLine(string text)
+    {
+        if (!text.Any(char.IsControl))
+        {
+            return text;
+        }
+
+        var builder = new System.Text.StringBuilder(text.Length + 8);
+        foreach (char c in text)
+        {
+            builder.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture),
+                _ => c.ToString(),
+            });
+        }
+
+        return builder.ToString();
     }
 }

@@ -25,6 +25,12 @@ internal static class YamlDocumentParser
             problem = StripPosition(problem);
             throw new InputException(file, string.Empty, $"not valid YAML ({problem}); is the file truncated or mis-indented?", line);
         }
+        catch (InvalidOperationException ex) when (ex.TargetSite?.DeclaringType?.Namespace?.StartsWith("YamlDotNet", StringComparison.Ordinal) == true)
+        {
+            // YamlDotNet 16's scanner fails this way (not with a YamlException) on some unclosed flow collections,
+            // e.g. "tp: {a: 1" at the start of a file (found by the fuzz test).
+            throw new InputException(file, string.Empty, "not valid YAML (a '[' or '{' that is never closed, or a value the YAML scanner cannot end); is the file truncated or mis-typed?");
+        }
     }
 
     private static string StripPosition(string message)

@@ -20,6 +20,14 @@ public static class StrategySearch
     /// <summary>GPUs considered when the scenario says they are ample, at most.</summary>
     public const int AmpleCeiling = 1024;
 
+    /// <summary>
+    /// GPUs of one model instance (tp x sp x dp x pp), at most: the widest deployments published run one instance
+    /// on a few hundred GPUs (DeepSeek-V3 with expert parallelism over 320 GPUs, a GB200 NVL72 rack per instance);
+    /// GPUs beyond an instance serve as replicas. It keeps the search to seconds for budgets up to the
+    /// scenario format's 1,048,576 GPUs.
+    /// </summary>
+    public const int MaxInstanceGpus = 1024;
+
     /// <param name="scenario">The deployment conditions.</param>
     /// <param name="options">How many runners-up and Pareto points to keep.</param>
     /// <param name="profiles">Where the efficiency profile comes from (<c>--profiles</c>); the built-in catalog by default.</param>
@@ -145,6 +153,7 @@ public static class StrategySearch
     /// </summary>
     internal static IEnumerable<ParallelStrategy> Instances(ModelArchitecture model, int budget, IDictionary<string, long> rejected)
     {
+        budget = Math.Min(budget, MaxInstanceGpus);
         int heads = model.Attention.HeadCount;
         int[] tps = [.. Enumerable.Range(1, Math.Min(heads, budget))];
         int[] sps = [.. PowersOfTwo(Math.Min(MaxSequenceParallel, budget))];
@@ -234,7 +243,34 @@ public static class StrategySearch
             }
         }
 
-        return choices;
+        return choices.Count <= MaxReplicaChoices ? choices : Thin(choices);
+    }
+
+    /// <summary>
+    /// Replica counts tried per instance, at most: about 2 sqrt(C) values of ceil(C / replicas) exist, so a
+    /// concurrency of a million on a hundred thousand GPUs would cost thousands per instance. Beyond this many the
+    /// choices are thinned to a geometric grid (each about 10% above the last, the first and the last kept), which
+    /// moves the sequences per DP group by at most about 10% from a choice left out.
+    /// </summary>
+    internal const int MaxReplicaChoices = 64;
+
+    private static List<int> Thin(List<int> choices)
+    {
+        var thinned = new List<int> { choices[0] };
+        foreach (int replicas in choices)
+        {
+            if (replicas >= thinned[^1] * 1.1)
+            {
+                thinned.Add(replicas);
+            }
+        }
+
+        if (thinned[^1] != choices[^1])
+        {
+            thinned.Add(choices[^1]);
+        }
+
+        return thinned;
     }
 
     private static int Ceiling(int a, int b) => (a + b - 1) / b;

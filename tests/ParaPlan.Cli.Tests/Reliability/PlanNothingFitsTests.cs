@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace ParaPlan.Tests.Reliability;
+namespace ParaPlan.Tests;
 
 /// <summary>
 /// Scenarios whose weights fit on no strategy of the budget (issue 19; reproducers copied from the project's

@@ -1,4 +1,4 @@
-namespace ParaPlan.Tests.Reliability;
+namespace ParaPlan.Tests;
 
 /// <summary>
 /// Measurement records with counts out of range (issue 19; reproducers copied from the project's reliability report,
