@@ -17,6 +17,15 @@ public sealed class FuzzTests
     /// <summary>Longest a single command may take before the case counts as a hang.</summary>
     private static readonly TimeSpan CaseLimit = TimeSpan.FromSeconds(60);
 
+    /// <summary>Files each command starts from: the shipped scenarios; for <c>model</c> Hugging Face configs; for
+    /// <c>validate</c> one GPUStack record (reliability/repros d09 with its input length restored).</summary>
+    private static string[] BasesOf(string command) => command switch
+    {
+        "model" => ["data/models/deepseek-v3.json", "data/models/mixtral-8x7b.json", "data/models/gpt-oss-120b.json", "data/models/qwen3-8b.json"],
+        "validate" => ["tests/ParaPlan.Cli.Tests/Reliability/fuzz-validation-record.json"],
+        _ => Bases,
+    };
+
     private static readonly string[] Bases =
     [
         "examples/qwen3-235b-8xh100.yaml",
@@ -46,11 +55,11 @@ public sealed class FuzzTests
         "num_hidden_layers", "hidden_size", "num_experts", "memory_gb", "unknown_key",
     ];
 
-    private static readonly string[] Commands = ["check", "estimate", "plan", "audit", "dag"];
+    private static readonly string[] Commands = ["check", "estimate", "plan", "audit", "dag", "model", "validate"];
 
     private static int CasesPer(string command) =>
         Environment.GetEnvironmentVariable("PARAPLAN_FUZZ_CASES") is { } text && int.TryParse(text, out int n) ? n
-        : command is "check" or "estimate" ? 120 : 12;
+        : command is "check" or "estimate" or "model" ? 120 : 12;
 
     private static ulong Seed =>
         Environment.GetEnvironmentVariable("PARAPLAN_FUZZ_SEED") is { } text && ulong.TryParse(text, out ulong s) ? s : 20261203;
@@ -61,6 +70,8 @@ public sealed class FuzzTests
     [InlineData("plan")]
     [InlineData("audit")]
     [InlineData("dag")]
+    [InlineData("model")]
+    [InlineData("validate")]
     public void No_mutation_crashes_hangs_or_prints_more_than_one_error_line(string command)
     {
         int count = CasesPer(command);
@@ -73,7 +84,8 @@ public sealed class FuzzTests
             for (int i = 0; i < cases.Length; i++)
             {
                 Mutation[] mutations = cases[i];
-                string basePath = TestFiles.InRepository(Bases[mutations[0].Base % Bases.Length].Split('/'));
+                string[] bases = BasesOf(command);
+                string basePath = TestFiles.InRepository(bases[mutations[0].Base % bases.Length].Split('/'));
                 string text = Apply(File.ReadAllText(basePath), mutations);
                 string path = Path.Combine(folder, $"case-{i}{Path.GetExtension(basePath)}");
                 File.WriteAllText(path, text);
