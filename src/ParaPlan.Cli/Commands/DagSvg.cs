@@ -10,8 +10,8 @@ namespace ParaPlan.Cli.Commands;
 internal static class DagSvg
 {
     /// <summary>
-    /// The most nodes sent to Graphviz: its layout grows faster than the graph (a few seconds at this size on one
-    /// core, minutes at ten times it), so a larger DAG is refused with the ways to make it smaller.
+    /// The most nodes sent to Graphviz: its layout grows faster than the graph (measured on 2 busy cores: 3.6 s for
+    /// 2,980 nodes of repro d02, 41 s for 9,898), so a larger DAG is refused with the ways to make it smaller.
     /// </summary>
     public const int MaxNodes = 3_000;
 
