@@ -27,4 +27,17 @@ internal sealed class CliOutput
     public TextWriter Error { get; }
 
     public IAnsiConsole Console { get; }
+
+    /// <summary>
+    /// Standard output as a stream of UTF-8 bytes, for documents written piece by piece instead of built as one string
+    /// (the DAG's JSON, DOT and trace): the process's own standard output, buffered, when <see cref="Output"/> is the
+    /// console's, else a stream into <see cref="Output"/>. Dispose it to flush.
+    /// </summary>
+    public Stream OpenOutputStream()
+    {
+        Output.Flush();
+        return ReferenceEquals(Output, System.Console.Out)
+            ? new BufferedStream(System.Console.OpenStandardOutput(), 1 << 16)
+            : new TextWriterStream(Output);
+    }
 }

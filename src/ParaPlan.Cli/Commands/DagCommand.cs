@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using ParaPlan.Catalog;
 using ParaPlan.Cli.Rendering;
 using ParaPlan.CostModel.Profiles;
@@ -23,7 +23,7 @@ internal static class DagCommand
             DefaultValueFactory = _ => "text",
         };
         format.AcceptOnlyFromAmong("text", "json", "markdown", "dot", "svg", "trace");
-        Option<string?> layers = new("--layers") { Description = "Only layers A..B (inclusive), e.g. 0..1." };
+        Option<string?> layers = new("--layers") { Description = "Only layers A..B (inclusive), e.g. 0..1, or A alone." };
         Option<string?> phase = new("--phase") { Description = "prefill (one prompt chunk) or decode (one decode step); default decode (the trace shows both unless one is named)." };
         phase.AcceptOnlyFromAmong("prefill", "decode");
         Option<string?> collapse = new("--collapse") { Description = "tp: one node per tensor-parallel group instead of one per GPU." };
@@ -34,8 +34,10 @@ internal static class DagCommand
             attention, output projection, router, experts per EP rank, shared experts, FFN, LM head) with its
             tensor shapes per GPU and its time from the cost model; the collectives between them (TP all-reduce, SP
             K/V exchange, EP dispatch and combine, PP send/recv) naming every GPU of their group; routing and
-            aggregation nodes with gate edges to the experts. Built from the same per-operator description the
-            cost model uses.
+            aggregation nodes, each router with one gate edge to the node holding the routing table (which
+            expert node holds which experts). Every replica is drawn; nodes are listed in topological order.
+            Built from the same per-operator description the cost model uses. A DAG is drawn up to 1,500,000
+            nodes (--layers and --collapse tp make it smaller); svg up to 3,000.
 
             Examples:
               paraplan dag examples/qwen3-235b-8xh100.yaml --layers 0..1 --format dot
@@ -68,21 +70,41 @@ internal static class DagCommand
             }
             else
             {
-                PlanResult plan = Planner.Plan(scenario, suggest: false, profiles: catalog);
+                PlanResult plan;
+                try
+                {
+                    plan = Planner.Plan(scenario, suggest: false, profiles: catalog);
+                }
+                catch (InvalidOperationException ex)
+                {
+                    // The search found no strategy it could cost (issue 19, d01): nothing to draw.
+                    output.Error.WriteLine($"paraplan: {path}: no strategy to draw: {ex.Message}; run 'paraplan plan {path}' for why, or state 'parallel' to draw one.");
+                    return ExitCodes.No;
+                }
+
+                if (plan.Infeasible is { } why)
+                {
+                    output.Error.WriteLine($"paraplan: {path}: no feasible plan to draw ({why}); state 'parallel' to draw a strategy anyway.");
+                    return ExitCodes.No;
+                }
+
                 var p = plan.Best.Parallel;
                 strategy = new ParallelStrategy(p.Tp, p.Sp, p.Dp, p.Pp, p.Ep, p.Replicas);
                 scenario = scenario with { Workload = new Workload(scenario.Workload.InputTokens, scenario.Workload.OutputTokens, ConcurrencySetting.Of(plan.Best.Concurrency)) };
             }
 
-            (int? first, int? last) = ParseLayers(parse.GetValue(layers), scenario.Model.LayerCount);
+            (int first, int last) = ParseLayers(path, parse.GetValue(layers), scenario.Model.LayerCount);
             bool collapseTp = parse.GetValue(collapse) == "tp";
+            CheckSize(path, strategy, first, last, collapseTp);
             string chosen = parse.GetValue(format)!;
             string? phaseText = parse.GetValue(phase);
+            int perNode = scenario.Hardware.GpusPerNode;
             if (chosen == "trace")
             {
-                var phases = phaseText is null ? new[] { DagPhase.Prefill, DagPhase.Decode } : [Phase(phaseText)];
-                var dags = phases.Select(ph => DagBuilder.Build(scenario, strategy, ph, first, last, collapseTp, catalog)).ToList();
-                output.Output.WriteLine(DagFormats.ToTrace(dags, scenario.Hardware.GpusPerNode));
+                DagPhase[] phases = phaseText is null ? [DagPhase.Prefill, DagPhase.Decode] : [Phase(phaseText)];
+                using Stream stream = output.OpenOutputStream();
+                // Built lazily: one phase's DAG in memory at a time.
+                DagTrace.Write(stream, (int)strategy.GpuCount, perNode, phases.Select(ph => DagBuilder.Build(scenario, strategy, ph, first, last, collapseTp, catalog)));
                 return ExitCodes.Success;
             }
 
@@ -90,16 +112,29 @@ internal static class DagCommand
             switch (chosen)
             {
                 case "json":
-                    Json.Write(output.Output, dag);
+                {
+                    using Stream stream = output.OpenOutputStream();
+                    DagJson.Write(stream, dag);
                     break;
+                }
+
                 case "dot":
-                    output.Output.Write(DagFormats.ToDot(dag, scenario.Hardware.GpusPerNode));
+                {
+                    using Stream stream = output.OpenOutputStream();
+                    using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16);
+                    DagDot.Write(writer, dag, perNode);
                     break;
+                }
+
                 case "svg":
-                    output.Output.Write(RenderSvg(DagFormats.ToDot(dag, scenario.Hardware.GpusPerNode)));
+                {
+                    using Stream stream = output.OpenOutputStream();
+                    DagSvg.Write(stream, dag, perNode, path);
                     break;
+                }
+
                 default:
-                    DocumentWriter.Write(Summary(dag, path), CommandOptions.ParseFormat(chosen), output);
+                    DocumentWriter.Write(DagReportBuilder.Build(dag, path), CommandOptions.ParseFormat(chosen), output);
                     break;
             }
 
@@ -110,73 +145,56 @@ internal static class DagCommand
 
     private static DagPhase Phase(string text) => text == "prefill" ? DagPhase.Prefill : DagPhase.Decode;
 
-    internal static (int? First, int? Last) ParseLayers(string? text, int layerCount)
+    /// <summary>
+    /// The layers of <c>--layers</c>: <c>A..B</c> (inclusive) or <c>A</c> alone; all of the model's without it. Bad
+    /// input (one line naming the file, <c>--layers</c> and the problem) when it is not a range of whole numbers,
+    /// reversed, or outside the model.
+    /// </summary>
+    internal static (int First, int Last) ParseLayers(string path, string? text, int layerCount)
     {
         if (text is null)
         {
-            return (null, null);
+            return (0, layerCount - 1);
         }
 
         string[] parts = text.Split("..", StringSplitOptions.TrimEntries);
-        if (parts.Length != 2
-            || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int first)
-            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int last))
+        if (parts.Length > 2 || parts.Any(p => p.Length == 0 || !p.All(char.IsAsciiDigit)))
         {
-            throw new InputException(string.Empty, "--layers", $"'{text}' is not a layer range; write A..B, e.g. 0..1.");
+            throw new InputException(path, "--layers", $"'{text}' is not a layer range; write A..B with whole numbers, e.g. 0..1 (or A for one layer).");
         }
 
-        if (first > last || last >= layerCount)
+        bool firstFits = int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int first);
+        bool lastFits = int.TryParse(parts[^1], NumberStyles.None, CultureInfo.InvariantCulture, out int last);
+        if (!firstFits || !lastFits || last >= layerCount)
         {
-            throw new InputException(string.Empty, "--layers", $"{text} is outside the model's layers 0..{layerCount - 1} (or A > B).");
+            throw new InputException(path, "--layers", $"{text} is outside the model's layers 0..{layerCount - 1}.");
+        }
+
+        if (first > last)
+        {
+            throw new InputException(path, "--layers", $"{text} is reversed; write the first layer first ({last}..{first}).");
         }
 
         return (first, last);
     }
 
-    /// <summary>Renders DOT to SVG with Graphviz's dot (Debian package graphviz); bad input when it is missing.</summary>
-    private static string RenderSvg(string dot)
+    /// <summary>Bad input when the DAG would pass <see cref="DagBuilder.MaxNodes"/> nodes or GPUs, naming what would bring it under.</summary>
+    private static void CheckSize(string path, ParallelStrategy strategy, int first, int last, bool collapseTp)
     {
-        try
+        double bound = DagBuilder.NodeBound(strategy, last - first + 1, collapseTp);
+        if (bound <= DagBuilder.MaxNodes && strategy.GpuCount <= DagBuilder.MaxNodes)
         {
-            using var process = Process.Start(new ProcessStartInfo("dot", "-Tsvg")
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            }) ?? throw new InputException(string.Empty, "--format svg", "Graphviz 'dot' could not be started.");
-            Task<string> read = process.StandardOutput.ReadToEndAsync();
-            Task<string> errors = process.StandardError.ReadToEndAsync();
-            process.StandardInput.Write(dot);
-            process.StandardInput.Close();
-            process.WaitForExit();
-            return process.ExitCode == 0
-                ? read.Result
-                : throw new InputException(string.Empty, "--format svg", $"Graphviz 'dot' failed: {errors.Result.Trim()}");
+            return;
         }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            throw new InputException(string.Empty, "--format svg", "Graphviz 'dot' is not installed (Debian: apt-get install graphviz); use --format dot and render it elsewhere.");
-        }
-    }
 
-    private static ReportDocument Summary(DeploymentDag dag, string path)
-    {
-        var doc = new ReportDocument();
-        var p = dag.Parallel;
-        doc.Heading($"Deployment DAG of {dag.Model}: {dag.Phase}, layers {dag.FirstLayer}-{dag.LastLayer}");
-        (_, double end) = DagFormats.Schedule(dag);
-        doc.Facts(
-            ("Strategy", string.Create(CultureInfo.InvariantCulture, $"tp {p.Tp}, sp {p.Sp}, dp {p.Dp}, pp {p.Pp}, ep {p.Ep}, replicas {p.Replicas} on {dag.Gpus} GPUs{(dag.CollapsedTp ? " (one node per TP group)" : string.Empty)}")),
-            ("Step", $"{Figures.Number(dag.TokensPerGroup, "0.#")} tokens per DP group"),
-            ("Nodes", string.Join(", ", dag.Nodes.GroupBy(n => n.Kind).Select(g => $"{Figures.Whole(g.Count())} {g.Key}"))),
-            ("Edges", string.Join(", ", dag.Edges.GroupBy(e => e.Kind).Select(g => $"{Figures.Whole(g.Count())} {g.Key}"))),
-            ("Laid out", $"{Figures.Number(end, "0.###")} ms from the first node to the last (no step overhead)"),
-            ("Checks", DagChecks.Problems(dag) is { Count: 0 } ? "acyclic; every GPU computes; shapes agree along edges; every collective names its whole group" : string.Join("; ", DagChecks.Problems(dag).Take(5))));
-        doc.Table(
-            ["Operator", "Kind", "Nodes>", "Time per node ms>"],
-            dag.Nodes.GroupBy(n => (n.Op, n.Kind)).Select(g => (IReadOnlyList<string>)[g.Key.Op, g.Key.Kind, Figures.Whole(g.Count()), Figures.Number(g.Max(n => n.TimeMs), "0.####")]));
-        doc.Paragraph($"Formats: --format json | dot | svg | trace (Perfetto). Example: paraplan dag {path} --format svg > dag.svg");
-        return doc;
+        string gpus = strategy.GpuCount == 1 ? "1 GPU" : string.Create(CultureInfo.InvariantCulture, $"{strategy.GpuCount:N0} GPUs");
+        string size = string.Create(CultureInfo.InvariantCulture, $"the DAG of layers {first}..{last} on {gpus} would have up to {bound:N0} nodes; a DAG is drawn up to {DagBuilder.MaxNodes:N0} nodes and GPUs");
+        if (strategy.GpuCount > DagBuilder.MaxNodes || DagBuilder.NodeBound(strategy, 1, collapseTp: true) > DagBuilder.MaxNodes)
+        {
+            throw new InputException(path, "parallel", $"{size}; even one layer with one node per TP group is too large: draw a smaller strategy.");
+        }
+
+        string collapse = strategy.TensorParallel > 1 && !collapseTp ? " or one node per TP group (--collapse tp)" : string.Empty;
+        throw new InputException(path, "--layers", $"{size}; draw fewer layers (--layers A..B){collapse}.");
     }
 }

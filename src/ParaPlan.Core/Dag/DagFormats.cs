@@ -1,189 +1,159 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 
 namespace ParaPlan.Dag;
 
-/// <summary>Graphviz DOT and Chrome-trace (Perfetto) forms of a deployment DAG.</summary>
+/// <summary>
+/// The layout of a DAG in time (<see cref="Schedule"/>), GPU lists in words, and the DOT and trace forms as strings
+/// (for small DAGs and tests; the command line streams them with <see cref="DagDot"/> and <see cref="DagTrace"/>).
+/// </summary>
 public static class DagFormats
 {
-    /// <summary>
-    /// DOT: compute nodes are boxes, communication nodes ellipses, routing and aggregation nodes parallelograms,
-    /// gate edges dashed; each pipeline stage (of each replica) is a cluster, and inside it each GPU's single-GPU
-    /// nodes are a cluster; labels hold the op, its GPUs, its shapes and its time.
-    /// </summary>
+    /// <summary>The DOT of <paramref name="dag"/> (<see cref="DagDot"/>) as a string.</summary>
     public static string ToDot(DeploymentDag dag, int gpusPerNode)
     {
-        ArgumentNullException.ThrowIfNull(dag);
-        var text = new StringBuilder();
-        text.AppendLine("digraph deployment {");
-        text.AppendLine(Invariant($"  label=\"{Escape(dag.Model)}: {dag.Phase}, tp{dag.Parallel.Tp} sp{dag.Parallel.Sp} dp{dag.Parallel.Dp} pp{dag.Parallel.Pp} ep{dag.Parallel.Ep} x{dag.Parallel.Replicas}, layers {dag.FirstLayer}-{dag.LastLayer}\";"));
-        text.AppendLine("  labelloc=t; rankdir=TB; compound=true; newrank=true;");
-        text.AppendLine("  node [fontname=\"Helvetica\", fontsize=9]; edge [fontname=\"Helvetica\", fontsize=8];");
-        int stages = dag.Parallel.Pp;
-        int perReplica = dag.Gpus / Math.Max(1, dag.Parallel.Replicas);
-        foreach (IGrouping<int, DagNode> stageGroup in dag.Nodes.GroupBy(n => StageKey(n, perReplica, stages)).OrderBy(g => g.Key))
-        {
-            int replica = stageGroup.Key / stages, stage = stageGroup.Key % stages;
-            text.AppendLine(Invariant($"  subgraph cluster_r{replica}_s{stage} {{"));
-            text.AppendLine(Invariant($"    label=\"replica {replica}, stage {stage}\"; style=rounded; color=gray50;"));
-            foreach (IGrouping<int, DagNode> gpuGroup in stageGroup.Where(n => n.Gpus.Count == 1).GroupBy(n => n.Gpus[0]).OrderBy(g => g.Key))
-            {
-                text.AppendLine(Invariant($"    subgraph cluster_gpu{gpuGroup.Key} {{"));
-                text.AppendLine(Invariant($"      label=\"GPU {gpuGroup.Key} (node {gpuGroup.Key / gpusPerNode})\"; style=dashed; color=gray70;"));
-                foreach (DagNode node in gpuGroup)
-                {
-                    text.Append("      ").AppendLine(NodeLine(node));
-                }
-
-                text.AppendLine("    }");
-            }
-
-            foreach (DagNode node in stageGroup.Where(n => n.Gpus.Count != 1))
-            {
-                text.Append("    ").AppendLine(NodeLine(node));
-            }
-
-            text.AppendLine("  }");
-        }
-
-        foreach (DagEdge edge in dag.Edges)
-        {
-            text.Append("  \"").Append(Escape(edge.From)).Append("\" -> \"").Append(Escape(edge.To)).Append('"');
-            text.AppendLine(edge.Kind == "gate" ? " [style=dashed, color=gray40, arrowhead=empty];" : ";");
-        }
-
-        text.AppendLine("}");
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        DagDot.Write(text, dag, gpusPerNode);
         return text.ToString();
     }
 
-    /// <summary>
-    /// A Chrome trace (open in Perfetto or chrome://tracing): one process per GPU with a compute and a communication
-    /// track; each DAG's nodes are laid out in dependency order, a node starting when its inputs are done and its
-    /// GPUs' track is free; the DAGs follow one another (a prefill chunk, then a decode step).
-    /// </summary>
+    /// <summary>The Chrome trace of <paramref name="dags"/> (<see cref="DagTrace"/>) as a string.</summary>
     public static string ToTrace(IReadOnlyList<DeploymentDag> dags, int gpusPerNode)
     {
         ArgumentNullException.ThrowIfNull(dags);
-        var events = new List<Dictionary<string, object>>();
-        int gpus = dags.Count > 0 ? dags[0].Gpus : 0;
-        for (int g = 0; g < gpus; g++)
-        {
-            events.Add(Meta("process_name", g, 0, Invariant($"GPU {g} (node {g / gpusPerNode})")));
-            events.Add(Meta("thread_name", g, 0, "compute"));
-            events.Add(Meta("thread_name", g, 1, "communication"));
-        }
-
-        double offset = 0;
-        foreach (DeploymentDag dag in dags)
-        {
-            (Dictionary<string, double> start, double end) = Schedule(dag, offset);
-            foreach (DagNode node in dag.Nodes)
-            {
-                foreach (int g in node.Gpus)
-                {
-                    events.Add(new Dictionary<string, object>(StringComparer.Ordinal)
-                    {
-                        ["name"] = node.Layer is { } l ? Invariant($"{node.Op} L{l}") : node.Op,
-                        ["cat"] = $"{dag.Phase},{node.Kind}",
-                        ["ph"] = "X",
-                        ["ts"] = Math.Round(start[node.Id] * 1000, 3),
-                        ["dur"] = Math.Round(Math.Max(node.TimeMs, 0.0005) * 1000, 3),
-                        ["pid"] = g,
-                        ["tid"] = node.Kind == "communication" ? 1 : 0,
-                        ["args"] = new Dictionary<string, object>(StringComparer.Ordinal) { ["id"] = node.Id, ["detail"] = node.Detail, ["gpus"] = node.Gpus },
-                    });
-                }
-            }
-
-            offset = end;
-        }
-
-        return JsonSerializer.Serialize(new Dictionary<string, object> { ["traceEvents"] = events, ["displayTimeUnit"] = "ms" });
+        using var stream = new MemoryStream();
+        DagTrace.Write(stream, dags.Count > 0 ? dags[0].Gpus : 0, gpusPerNode, dags);
+        return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
     }
 
     /// <summary>Start times (ms) of every node and the end of the last, laying nodes out in dependency order.</summary>
     public static (Dictionary<string, double> Start, double End) Schedule(DeploymentDag dag, double offset = 0)
     {
-        ArgumentNullException.ThrowIfNull(dag);
-        var inputs = dag.Nodes.ToDictionary(n => n.Id, _ => new List<string>(), StringComparer.Ordinal);
-        foreach (DagEdge edge in dag.Edges)
+        (double[] start, double end) = StartTimes(dag, offset);
+        var byId = new Dictionary<string, double>(dag.Nodes.Count, StringComparer.Ordinal);
+        for (int i = 0; i < start.Length; i++)
         {
-            inputs[edge.To].Add(edge.From);
+            byId[dag.Nodes[i].Id] = start[i];
         }
 
-        var start = new Dictionary<string, double>(StringComparer.Ordinal);
-        var finish = new Dictionary<string, double>(StringComparer.Ordinal);
-        var free = new Dictionary<(int Gpu, int Track), double>();
-        double end = offset;
-        // Nodes are emitted by the builder in a valid topological order (every input is created before its reader).
+        return (byId, end);
+    }
+
+    /// <summary>
+    /// Start times (ms) of the nodes by position: a node starts when its inputs are done and its GPUs' track
+    /// (compute, or communication) is free. One pass in node order, which is topological.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">An edge goes against the node order.</exception>
+    public static (double[] Start, double End) StartTimes(DeploymentDag dag, double offset)
+    {
+        ArgumentNullException.ThrowIfNull(dag);
+        int count = dag.Nodes.Count;
+        int maxGpu = -1;
         foreach (DagNode node in dag.Nodes)
         {
+            foreach (int g in node.Gpus)
+            {
+                maxGpu = Math.Max(maxGpu, g);
+            }
+        }
+
+        // The builder's positions when they still hold (the same id object at that place), else a lookup by id.
+        Dictionary<string, int>? byId = null;
+        int Position(string id, int hint)
+        {
+            if (hint >= 0 && hint < count && ReferenceEquals(dag.Nodes[hint].Id, id))
+            {
+                return hint;
+            }
+
+            if (byId is null)
+            {
+                byId = new Dictionary<string, int>(count, StringComparer.Ordinal);
+                for (int i = 0; i < count; i++)
+                {
+                    byId[dag.Nodes[i].Id] = i;
+                }
+            }
+
+            return byId[id];
+        }
+
+        int[] sources = new int[dag.Edges.Count], targets = new int[dag.Edges.Count];
+        for (int e = 0; e < dag.Edges.Count; e++)
+        {
+            DagEdge edge = dag.Edges[e];
+            sources[e] = Position(edge.From, edge.Positions.From);
+            targets[e] = Position(edge.To, edge.Positions.To);
+        }
+
+        // Each node's inputs as positions, grouped by reader (compressed rows: inputs of node i at first[i]..first[i+1]).
+        int[] first = new int[count + 1];
+        foreach (int to in targets)
+        {
+            first[to + 1]++;
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            first[i + 1] += first[i];
+        }
+
+        int[] inputs = new int[dag.Edges.Count];
+        int[] fill = (int[])first.Clone();
+        for (int e = 0; e < sources.Length; e++)
+        {
+            int from = sources[e], to = targets[e];
+            if (from >= to)
+            {
+                throw new InvalidOperationException($"DAG edge {dag.Edges[e].From} -> {dag.Edges[e].To} goes against the node order; nodes must be in topological order.");
+            }
+
+            inputs[fill[to]++] = from;
+        }
+
+        double[] start = new double[count], finish = new double[count];
+        double[] free = new double[2 * (maxGpu + 1)];
+        Array.Fill(free, offset);
+        double end = offset;
+        for (int i = 0; i < count; i++)
+        {
+            DagNode node = dag.Nodes[i];
             int track = node.Kind == "communication" ? 1 : 0;
             double ready = offset;
-            foreach (string input in inputs[node.Id])
+            for (int k = first[i]; k < first[i + 1]; k++)
             {
-                ready = Math.Max(ready, finish[input]);
+                ready = Math.Max(ready, finish[inputs[k]]);
             }
 
             foreach (int g in node.Gpus)
             {
-                ready = Math.Max(ready, free.TryGetValue((g, track), out double f) ? f : offset);
+                ready = Math.Max(ready, free[(2 * g) + track]);
             }
 
-            start[node.Id] = ready;
-            finish[node.Id] = ready + node.TimeMs;
+            start[i] = ready;
+            finish[i] = ready + node.TimeMs;
             foreach (int g in node.Gpus)
             {
-                free[(g, track)] = finish[node.Id];
+                free[(2 * g) + track] = finish[i];
             }
 
-            end = Math.Max(end, finish[node.Id]);
+            end = Math.Max(end, finish[i]);
         }
 
         return (start, end);
-    }
-
-    private static int StageKey(DagNode node, int perReplica, int stages) =>
-        (node.Gpus[0] / Math.Max(1, perReplica) * stages) + (node.Stage ?? 0);
-
-    private static string NodeLine(DagNode node)
-    {
-        string shape = node.Kind switch
-        {
-            "communication" => "ellipse",
-            "routing" => "parallelogram",
-            _ => "box",
-        };
-        string layer = node.Layer is { } l ? Invariant($" (layer {l})") : string.Empty;
-        string label = Invariant($"{node.Op}{layer}\\nGPU {Gpus(node.Gpus)}\\n[{string.Join("x", node.InputShape)}] -> [{string.Join("x", node.OutputShape)}]\\n{node.TimeMs:0.####} ms");
-        if (node.Detail.Length > 0)
-        {
-            label += "\\n" + Escape(node.Detail);
-        }
-
-        return $"\"{Escape(node.Id)}\" [shape={shape}, label=\"{label}\"];";
     }
 
     /// <summary>"0-7" or "0,2,4" or "3".</summary>
     public static string Gpus(IReadOnlyList<int> gpus)
     {
         ArgumentNullException.ThrowIfNull(gpus);
+        if (gpus.Count == 1)
+        {
+            return gpus[0].ToString(CultureInfo.InvariantCulture);
+        }
+
         var sorted = gpus.Distinct().Order().ToList();
         bool contiguous = sorted.Count > 1 && sorted[^1] - sorted[0] == sorted.Count - 1;
-        return contiguous ? Invariant($"{sorted[0]}-{sorted[^1]}") : string.Join(",", sorted);
+        return contiguous ? string.Create(CultureInfo.InvariantCulture, $"{sorted[0]}-{sorted[^1]}") : string.Join(",", sorted);
     }
-
-    private static Dictionary<string, object> Meta(string name, int pid, int tid, string value) => new(StringComparer.Ordinal)
-    {
-        ["name"] = name,
-        ["ph"] = "M",
-        ["pid"] = pid,
-        ["tid"] = tid,
-        ["args"] = new Dictionary<string, object> { ["name"] = value },
-    };
-
-    private static string Escape(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

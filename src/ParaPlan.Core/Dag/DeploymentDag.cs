@@ -27,12 +27,32 @@ public sealed record DagNode(
 
     /// <summary>What the node holds or moves, for people (heads, experts, group).</summary>
     public string Detail { get; init; } = string.Empty;
+
+    /// <summary>
+    /// The routing table of the node a router's gate edge points at (the EP dispatch, the MoE all-gather, or, when
+    /// every GPU holds every token, the GPU's own expert node): which expert node receives the tokens routed to which
+    /// experts. Null on every other node.
+    /// </summary>
+    public IReadOnlyList<DagRoute>? Routing { get; init; }
 }
 
-/// <summary>A dependency: "data" carries a tensor (its shape is the source's output), "gate" carries routing decisions.</summary>
-public sealed record DagEdge(string From, string To, string Kind, IReadOnlyList<long> Shape);
+/// <summary>One row of a routing table: tokens routed to experts <c>FirstExpert</c>..<c>LastExpert</c> (inclusive) reach <c>Node</c> on <c>Gpus</c>.</summary>
+public sealed record DagRoute(string Node, IReadOnlyList<int> Gpus, int FirstExpert, int LastExpert);
 
-/// <summary>The deployment DAG: the contract's <c>gpus</c>, <c>nodes</c> and <c>edges</c>, plus what it is of.</summary>
+/// <summary>
+/// A dependency: "data" carries a tensor (its shape is the source's output), "gate" carries a router's decisions to
+/// the node holding the routing table (one gate edge per router, so edges grow linearly with the ranks).
+/// </summary>
+public sealed record DagEdge(string From, string To, string Kind, IReadOnlyList<long> Shape)
+{
+    /// <summary>Where the builder put the source and the target in the node list (-1 when unknown): a hint, checked before use.</summary>
+    internal (int From, int To) Positions { get; init; } = (-1, -1);
+}
+
+/// <summary>
+/// The deployment DAG: the contract's <c>gpus</c>, <c>nodes</c> and <c>edges</c>, plus what it is of. Nodes are in
+/// topological order (every edge goes from an earlier node to a later one); every replica is drawn in full.
+/// </summary>
 public sealed record DeploymentDag(int Gpus, IReadOnlyList<DagNode> Nodes, IReadOnlyList<DagEdge> Edges)
 {
     public required string Phase { get; init; }
@@ -42,6 +62,9 @@ public sealed record DeploymentDag(int Gpus, IReadOnlyList<DagNode> Nodes, IRead
     public required int FirstLayer { get; init; }
 
     public required int LastLayer { get; init; }
+
+    /// <summary>The model's layers: a DAG of layers 0..ModelLayers-1 is the whole model (and names every GPU in compute).</summary>
+    public required int ModelLayers { get; init; }
 
     public required bool CollapsedTp { get; init; }
 

@@ -21,6 +21,9 @@ public class DagBuilderTests
         { "qwen3-30b-a3b", 2, 1, 2, 2, 4, 1 },      // MoE with attention DP (dispatch/combine) and pipeline
         { "qwen3-30b-a3b", 1, 1, 4, 1, 1, 1 },      // attention DP with tensor-parallel experts (all-gather/reduce-scatter)
         { "deepseek-v3", 8, 1, 1, 1, 8, 1 },        // MLA, shared experts, leading dense layers
+        { "qwen3-30b-a3b", 2, 1, 2, 1, 4, 2 },      // MoE with attention DP, two replicas
+        { "qwen3-30b-a3b", 1, 2, 2, 1, 4, 1 },      // MoE with sequence parallel and attention DP
+        { "deepseek-v3", 2, 1, 4, 1, 8, 1 },        // MLA, shared experts (all-reduced over tp) with attention DP
     };
 
     [Theory]
@@ -49,20 +52,6 @@ public class DagBuilderTests
         Assert.Equal(2, dag.Nodes.Count(n => n.Op == "lm_head"));
         Assert.Equal(3 * 2, dag.Nodes.Count(n => n.Op == "send/recv (pp)")); // 3 stage boundaries x 2 TP ranks
         Assert.All(dag.Nodes.Where(n => n.Op == "send/recv (pp)"), n => Assert.Equal(2, n.Gpus.Count));
-    }
-
-    [Fact]
-    public void Experts_sit_behind_gate_edges_from_every_router_of_their_stage()
-    {
-        var strategy = new ParallelStrategy(tensorParallel: 2, dataParallel: 2, expertParallel: 4);
-        DeploymentDag dag = DagBuilder.Build(Scenario("qwen3-30b-a3b", 4), strategy, DagPhase.Decode, 0, 0);
-        var experts = dag.Nodes.Where(n => n.Op == "expert (routed)").ToList();
-        Assert.Equal(4, experts.Count);
-        Assert.Equal(["experts 0-31", "experts 32-63", "experts 64-95", "experts 96-127"], experts.Select(e => e.Detail).Order());
-        Assert.Equal(4 * 4, dag.Edges.Count(e => e.Kind == "gate"));
-        DagNode dispatch = Assert.Single(dag.Nodes, n => n.Op == "all_to_all (ep dispatch)");
-        Assert.Equal([0, 1, 2, 3], dispatch.Gpus);
-        Assert.Equal(4, dag.Nodes.Count(n => n.Kind == "routing" && n.Op.StartsWith("moe aggregate", StringComparison.Ordinal)));
     }
 
     [Fact]
