@@ -70,18 +70,7 @@ internal static class DagCommand
             }
             else
             {
-                PlanResult plan;
-                try
-                {
-                    plan = Planner.Plan(scenario, suggest: false, profiles: catalog);
-                }
-                catch (InvalidOperationException ex)
-                {
-                    // The search found no strategy it could cost (issue 19, d01): nothing to draw.
-                    output.Error.WriteLine($"paraplan: {path}: no strategy to draw: {ex.Message}; run 'paraplan plan {path}' for why, or state 'parallel' to draw one.");
-                    return ExitCodes.No;
-                }
-
+                PlanResult plan = Planner.Plan(scenario, suggest: false, profiles: catalog);
                 if (plan.Infeasible is { } why)
                 {
                     output.Error.WriteLine($"paraplan: {path}: no feasible plan to draw ({why}); state 'parallel' to draw a strategy anyway.");

@@ -115,23 +115,34 @@ public class DagReliabilityTests
     [Fact]
     public void A_model_too_deep_to_draw_whole_asks_for_fewer_layers_and_draws_a_few()
     {
-        string path = TestFiles.Write("model: {name: deep, num_hidden_layers: 1000000, hidden_size: 64, num_attention_heads: 1, intermediate_size: 64, vocab_size: 2}\nhardware: {gpu: h100-sxm}\nparallel: {tp: 1}\nworkload: {input_tokens: 16, output_tokens: 16, concurrency: 1}\n");
-        AssertOneLine(CliRun.Of("dag", path, "--format", "json"), "--layers: the DAG of layers 0..999999 on 1 GPU would have up to 15,000,002 nodes; a DAG is drawn up to 1,500,000 nodes and GPUs; draw fewer layers (--layers A..B).");
+        // 1,024 layers (the most a model may have) on 128 replicas of one GPU: up to 15 nodes per layer and GPU plus
+        // the embedding and LM head, 15 x 1,024 x 128 + 2 x 128 = 1,966,336, above the 1,500,000 drawn.
+        string path = TestFiles.Write("model: {name: deep, num_hidden_layers: 1024, hidden_size: 64, num_attention_heads: 1, intermediate_size: 64, vocab_size: 2}\nhardware: {gpu: h100-sxm}\nparallel: {tp: 1, replicas: 128}\nworkload: {input_tokens: 16, output_tokens: 16, concurrency: 128}\n");
+        AssertOneLine(CliRun.Of("dag", path, "--format", "json"), "--layers: the DAG of layers 0..1023 on 128 GPUs would have up to 1,966,336 nodes; a DAG is drawn up to 1,500,000 nodes and GPUs; draw fewer layers (--layers A..B).");
         CliRun few = CliRun.Of("dag", path, "--layers", "10..12", "--format", "json");
         Assert.Equal(0, few.ExitCode);
         using JsonDocument json = JsonDocument.Parse(few.Output);
-        Assert.Equal(3 * 6, json.RootElement.GetProperty("nodes").GetArrayLength());
+        // Six nodes a layer (two norms, attention, its projections, the FFN) on each of the 128 replicas.
+        Assert.Equal(3 * 6 * 128, json.RootElement.GetProperty("nodes").GetArrayLength());
     }
 
     [Theory]
-    [InlineData("{tp: 8, dp: 1000000}", "on 8,000,000 GPUs")]
-    [InlineData("{tp: 8, replicas: 1000000000}", "on 8,000,000,000 GPUs")]
-    [InlineData("{tp: 1, pp: 32, replicas: 100000}", "on 3,200,000 GPUs")]
+    [InlineData("{tp: 8, replicas: 100000}", "on 800,000 GPUs")]
+    [InlineData("{tp: 4, replicas: 262144}", "on 1,048,576 GPUs")]
     public void A_strategy_too_wide_to_draw_is_one_line_naming_parallel(string parallel, string expected)
     {
         string path = TestFiles.Write($"model: llama-3.1-8b\nhardware: {{gpu: h100-sxm}}\nparallel: {parallel}\nworkload: {{input_tokens: 16, output_tokens: 16, concurrency: 1}}\n");
         string line = AssertOneLine(CliRun.Of("dag", path, "--layers", "0..0", "--format", "trace"), expected);
         Assert.Contains(": parallel: the DAG of layers 0..0", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{tp: 8, dp: 1000000}", "parallel: the strategy needs replicas*pp*tp*sp*dp = 1*1*8*1*1000000 = 8,000,000 GPUs, more than the 1,048,576 ParaPlan plans for")]
+    [InlineData("{tp: 8, replicas: 1000000000}", "parallel.replicas: 1000000000 is more than 1,048,576, the most ParaPlan accepts")]
+    public void A_strategy_beyond_what_ParaPlan_plans_for_is_refused_when_read(string parallel, string expected)
+    {
+        string path = TestFiles.Write($"model: llama-3.1-8b\nhardware: {{gpu: h100-sxm}}\nparallel: {parallel}\nworkload: {{input_tokens: 16, output_tokens: 16, concurrency: 1}}\n");
+        AssertOneLine(CliRun.Of("dag", path, "--layers", "0..0", "--format", "trace"), expected);
     }
 
     [Fact]
@@ -141,7 +152,7 @@ public class DagReliabilityTests
         CliRun run = CliRun.Of("dag", d01, "--format", "json");
         Assert.Equal(1, run.ExitCode);
         Assert.Equal(string.Empty, run.Output);
-        // "no strategy to draw" while the search rejects every candidate before costing; "no feasible plan to draw" once it returns the closest.
+        // The search costs the widest instances when the weights fit none, so the answer is "no feasible plan to draw".
         string line = Assert.Single(run.ErrorLines);
         Assert.StartsWith($"paraplan: {d01}: no ", line, StringComparison.Ordinal);
         Assert.Contains(" to draw", line, StringComparison.Ordinal);

@@ -46,6 +46,7 @@ public sealed class PlanNothingFitsTests
     [Theory]
     [InlineData("plan")]
     [InlineData("audit")]
+    [InlineData("dag")]
     public void DeepSeek_V3_on_one_H100_is_a_no_for_every_command_that_plans(string command)
     {
         CliRun run = CliRun.Of(command, Repro("d01b-plan-deepseek-1gpu.yaml"), "--format", "json");
