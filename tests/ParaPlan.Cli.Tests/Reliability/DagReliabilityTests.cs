@@ -85,7 +85,7 @@ public class DagReliabilityTests
     [Fact]
     public void Svg_of_a_DAG_too_large_for_Graphviz_is_refused_in_one_line()
     {
-        string line = AssertOneLine(CliRun.Of("dag", D02, "--format", "svg"), "--format svg: the DAG has 18,044 nodes, more than Graphviz lays out in reasonable time (3,000)");
+        string line = Reliability.AssertOneLine(CliRun.Of("dag", D02, "--format", "svg"), "--format svg: the DAG has 18,044 nodes, more than Graphviz lays out in reasonable time (3,000)");
         Assert.Contains(D02, line, StringComparison.Ordinal);
         Assert.Contains("--layers", line, StringComparison.Ordinal);
     }
@@ -99,7 +99,7 @@ public class DagReliabilityTests
     [InlineData("0..1..2", "--layers: '0..1..2' is not a layer range")]
     public void A_bad_layer_range_is_one_line_naming_the_file_and_the_option(string layers, string expected)
     {
-        string line = AssertOneLine(CliRun.Of("dag", Example, "--layers", layers, "--format", "json"), expected);
+        string line = Reliability.AssertOneLine(CliRun.Of("dag", Example, "--layers", layers, "--format", "json"), expected);
         Assert.Contains(Example, line, StringComparison.Ordinal);
     }
 
@@ -118,7 +118,7 @@ public class DagReliabilityTests
         // 1,024 layers (the most a model may have) on 128 replicas of one GPU: up to 15 nodes per layer and GPU plus
         // the embedding and LM head, 15 x 1,024 x 128 + 2 x 128 = 1,966,336, above the 1,500,000 drawn.
         string path = TestFiles.Write("model: {name: deep, num_hidden_layers: 1024, hidden_size: 64, num_attention_heads: 1, intermediate_size: 64, vocab_size: 2}\nhardware: {gpu: h100-sxm}\nparallel: {tp: 1, replicas: 128}\nworkload: {input_tokens: 16, output_tokens: 16, concurrency: 128}\n");
-        AssertOneLine(CliRun.Of("dag", path, "--format", "json"), "--layers: the DAG of layers 0..1023 on 128 GPUs would have up to 1,966,336 nodes; a DAG is drawn up to 1,500,000 nodes and GPUs; draw fewer layers (--layers A..B).");
+        Reliability.AssertOneLine(CliRun.Of("dag", path, "--format", "json"), "--layers: the DAG of layers 0..1023 on 128 GPUs would have up to 1,966,336 nodes; a DAG is drawn up to 1,500,000 nodes and GPUs; draw fewer layers (--layers A..B).");
         CliRun few = CliRun.Of("dag", path, "--layers", "10..12", "--format", "json");
         Assert.Equal(0, few.ExitCode);
         using JsonDocument json = JsonDocument.Parse(few.Output);
@@ -132,7 +132,7 @@ public class DagReliabilityTests
     public void A_strategy_too_wide_to_draw_is_one_line_naming_parallel(string parallel, string expected)
     {
         string path = TestFiles.Write($"model: llama-3.1-8b\nhardware: {{gpu: h100-sxm}}\nparallel: {parallel}\nworkload: {{input_tokens: 16, output_tokens: 16, concurrency: 1}}\n");
-        string line = AssertOneLine(CliRun.Of("dag", path, "--layers", "0..0", "--format", "trace"), expected);
+        string line = Reliability.AssertOneLine(CliRun.Of("dag", path, "--layers", "0..0", "--format", "trace"), expected);
         Assert.Contains(": parallel: the DAG of layers 0..0", line, StringComparison.Ordinal);
     }
 
@@ -142,7 +142,7 @@ public class DagReliabilityTests
     public void A_strategy_beyond_what_ParaPlan_plans_for_is_refused_when_read(string parallel, string expected)
     {
         string path = TestFiles.Write($"model: llama-3.1-8b\nhardware: {{gpu: h100-sxm}}\nparallel: {parallel}\nworkload: {{input_tokens: 16, output_tokens: 16, concurrency: 1}}\n");
-        AssertOneLine(CliRun.Of("dag", path, "--layers", "0..0", "--format", "trace"), expected);
+        Reliability.AssertOneLine(CliRun.Of("dag", path, "--layers", "0..0", "--format", "trace"), expected);
     }
 
     [Fact]
@@ -168,17 +168,5 @@ public class DagReliabilityTests
         string line = Assert.Single(run.ErrorLines);
         Assert.Contains("no feasible plan to draw (no strategy meets every requirement", line, StringComparison.Ordinal);
         Assert.EndsWith("state 'parallel' to draw a strategy anyway.", line, StringComparison.Ordinal);
-    }
-
-    /// <summary>Exit 2 and exactly one line, "paraplan: error: " then <paramref name="expected"/> somewhere in it; no stack trace.</summary>
-    private static string AssertOneLine(CliRun run, string expected)
-    {
-        Assert.True(run.ExitCode == 2, $"exit code {run.ExitCode}, expected 2; standard error: {run.Error}");
-        string line = Assert.Single(run.ErrorLines);
-        Assert.StartsWith("paraplan: error: ", line, StringComparison.Ordinal);
-        Assert.Contains(expected, line, StringComparison.Ordinal);
-        Assert.DoesNotContain("Exception", run.Error, StringComparison.Ordinal);
-        Assert.Equal(string.Empty, run.Output);
-        return line;
     }
 }
