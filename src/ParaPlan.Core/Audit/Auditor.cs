@@ -64,6 +64,11 @@ public static partial class Auditor
             findings.Add(new AuditFinding(violation.Field, Severity.Error, null, null, violation.Problem));
         }
 
+        foreach (StrategyViolation unsupported in EngineCapabilities.Check(strategy, model, plan.Engine))
+        {
+            findings.Add(new AuditFinding(unsupported.Field, Severity.Warning, null, null, $"valid in principle, but not as this plan's engine runs it: {unsupported.Problem}"));
+        }
+
         CheckGpuCount(plan, strategy, findings);
         ParallelStrategy computedFor = violations.Any(v => v.Field != "parallel") ? Reinterpret(strategy, model) : strategy;
         string? assumption = computedFor != strategy

@@ -44,7 +44,7 @@ public static class StrategySearch
         double limitBytes = scenario.Hardware.Gpu.MemoryGb * scenario.Requirements.MaxMemoryUtilization * 1e9;
         var instances = new List<ParallelStrategy>();
         var tooSmall = new List<ParallelStrategy>();
-        foreach (ParallelStrategy instance in Instances(model, budget, rejected))
+        foreach (ParallelStrategy instance in Instances(model, budget, rejected, scenario.Engine))
         {
             if (weightBytes / instance.GpusPerInstance > limitBytes)
             {
@@ -151,7 +151,7 @@ public static class StrategySearch
     /// break a rule are counted under the rule; dense models take dp = 1 and ep = 1 (for them attention DP is the same
     /// as replicas, which are searched separately).
     /// </summary>
-    internal static IEnumerable<ParallelStrategy> Instances(ModelArchitecture model, int budget, IDictionary<string, long> rejected)
+    internal static IEnumerable<ParallelStrategy> Instances(ModelArchitecture model, int budget, IDictionary<string, long> rejected, EngineKind engine = EngineKind.Generic)
     {
         budget = Math.Min(budget, MaxInstanceGpus);
         int heads = model.Attention.HeadCount;
@@ -196,6 +196,13 @@ public static class StrategySearch
                             if (violations.Count > 0)
                             {
                                 Count(rejected, "divisibility: " + Rule(violations[0]), 1);
+                                continue;
+                            }
+
+                            IReadOnlyList<StrategyViolation> unsupported = EngineCapabilities.Check(strategy, model, engine);
+                            if (unsupported.Count > 0)
+                            {
+                                Count(rejected, $"engine: {EngineCapabilities.Name(engine)} cannot run this {unsupported[0].Field}", 1);
                                 continue;
                             }
 

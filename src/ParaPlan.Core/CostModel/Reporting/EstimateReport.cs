@@ -165,6 +165,14 @@ internal sealed class EstimateReport
             new("memory", memory.Total <= memory.Limit, $"{Num(memory.Total)} of {Num(memory.Limit)} GB allowed ({Num(memory.Capacity)} GB x {Num(requirements.MaxMemoryUtilization)})"),
             new("divisibility", violations.Count == 0, violations.Count == 0 ? "every degree divides what it splits" : string.Join("; ", violations.Select(v => v.ToString()))),
         };
+        IReadOnlyList<StrategyViolation> unsupported = EngineCapabilities.Check(_strategy, _model, _scenario.Engine);
+        if (_scenario.Engine != EngineKind.Generic)
+        {
+            checks.Add(new("engine", unsupported.Count == 0, unsupported.Count == 0
+                ? $"{EngineCapabilities.Name(_scenario.Engine)} can run this strategy"
+                : string.Join("; ", unsupported.Select(v => v.ToString()))));
+        }
+
         if (requirements.TtftMs is { } ttft)
         {
             checks.Add(new("ttft", ttftMs <= ttft, $"{Num(ttftMs, "0")} ms vs {Num(ttft, "0")} ms required (longest prompt, {_scenario.Workload.InputTokens.Max} tokens)"));
