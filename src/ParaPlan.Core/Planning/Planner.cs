@@ -102,6 +102,11 @@ public static class Planner
         if (scenario.Workload.Concurrency.IsMax)
         {
             assumptions.Add($"concurrency chosen by the search: {candidate.Figures.Concurrency} (memory allows {candidate.Figures.ConcurrencyLimitByMemory})");
+            if (scenario.Objective == Objective.Latency)
+            {
+                assumptions.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"objective latency with concurrency max: the most output tokens/s per GPU among candidates whose TPOT is within {StrategySearch.LatencyTolerance:0%} of the lowest any strategy reaches (one sequence per DP group alone is not a deployment)"));
+            }
         }
 
         assumptions.AddRange(e.Assumptions);

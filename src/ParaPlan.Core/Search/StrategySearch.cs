@@ -34,6 +34,29 @@ public static class StrategySearch
     public static SearchResult Run(Scenario scenario, SearchOptions? options = null, IProfileSource? profiles = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
+        SearchResult fastest = RunOnce(scenario, options, profiles);
+        if (scenario.Objective != Objective.Latency || !scenario.Workload.Concurrency.IsMax || fastest.Infeasible is not null)
+        {
+            return fastest;
+        }
+
+        // Latency with concurrency max: the lowest TPOT alone is one sequence per DP group, which nobody deploys; the
+        // plan is the most output tokens/s per GPU among candidates within LatencyTolerance of that TPOT.
+        double within = fastest.Best.Figures.TpotLongestPromptMs * (1 + LatencyTolerance);
+        Requirements r = scenario.Requirements;
+        var bounded = new Requirements(r.TtftMs, Math.Min(r.TpotMs ?? double.MaxValue, within), r.MinOutputTokensPerSecondPerGpu, r.MaxMemoryUtilization);
+        SearchResult result = RunOnce(scenario with { Requirements = bounded, Objective = Objective.Throughput }, options, profiles);
+        return result.Infeasible is null ? result with { Statistics = Combined(fastest.Statistics, result.Statistics) } : fastest;
+    }
+
+    /// <summary>TPOT above the lowest any candidate reaches that the latency objective accepts for more throughput (10%).</summary>
+    public const double LatencyTolerance = 0.10;
+
+    private static SearchStatistics Combined(SearchStatistics a, SearchStatistics b) =>
+        b with { Evaluated = a.Evaluated + b.Evaluated, ElapsedMs = a.ElapsedMs + b.ElapsedMs };
+
+    private static SearchResult RunOnce(Scenario scenario, SearchOptions? options, IProfileSource? profiles)
+    {
         options ??= new SearchOptions();
         var clock = Stopwatch.StartNew();
         EfficiencyProfile profile = (profiles ?? EfficiencyCatalog.BuiltIn).Resolve(scenario.Engine, scenario.Hardware.Gpu);
