@@ -1,0 +1,60 @@
+using ParaPlan.Catalog;
+using ParaPlan.Domain;
+using ParaPlan.Engines;
+using ParaPlan.Planning;
+
+namespace ParaPlan.Tests.Engines;
+
+/// <summary>Every flag of every launch command the planner prints exists in the engine's captured argument list and its value parses.</summary>
+public class EmittedLaunchFlagsTests
+{
+    public static TheoryData<string> Examples() => new(["qwen3-235b-8xh100", "deepseek-v3-2x8xh200", "llama-3.1-70b-4xh100"]);
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void Every_printed_flag_exists_and_parses(string example)
+    {
+        Scenario scenario = ScenarioReader.ReadFile(TestFiles.InRepository("examples", example + ".yaml"));
+        PlanResult plan = Planner.Plan(scenario, suggest: false);
+        var problems = new List<string>();
+        foreach (EngineLaunch launch in plan.Launch)
+        {
+            EngineCommandLine line = EngineCommandLine.Parse(launch.Command);
+            Assert.Equal(launch.Engine, line.Engine);
+            problems.AddRange(line.Problems().Select(p => $"{launch.Engine}: {p}"));
+            foreach (string note in launch.Notes.Where(n => n.StartsWith("extra.yaml: ", StringComparison.Ordinal)))
+            {
+                string yaml = string.Join('\n', note["extra.yaml: ".Length..].Split("; "));
+                problems.AddRange(EngineArguments.CheckExtraOptionsYaml(yaml).Select(p => $"{launch.Engine} extra.yaml: {p}"));
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+    }
+}
+
+/// <summary>The same check for the strategies that switch on the rarer flags (pipeline stages, attention DP with EP, the front end).</summary>
+public class EmittedLaunchFlagsForStrategiesTests
+{
+    [Theory]
+    [InlineData(8, 1, 1, 1, "sglang")]
+    [InlineData(1, 8, 8, 1, "sglang")]
+    [InlineData(1, 8, 8, 1, "vllm")]
+    [InlineData(2, 4, 4, 1, "vllm")]
+    [InlineData(4, 1, 4, 2, "trtllm")]
+    public void Every_printed_flag_exists_and_parses(int tp, int dp, int ep, int pp, string engine)
+    {
+        Scenario scenario = ParaPlan.Tests.CostModel.Scenarios.Read($$"""
+            model: qwen3-235b-a22b
+            precision: {weights: fp8, kv_cache: fp8}
+            hardware: {gpu: h100-sxm, gpus: {{tp * dp * pp}}}
+            workload: {input_tokens: 1024, output_tokens: 1024, concurrency: 64}
+            engine: {{engine}}
+            """);
+        var strategy = new ParallelStrategy(tensorParallel: tp, dataParallel: dp, expertParallel: ep, pipelineParallel: pp);
+        foreach (EngineLaunch launch in LaunchSettings.For(scenario, strategy, ParaPlan.CostModel.Estimator.Estimate(scenario, strategy), "Qwen/Qwen3-235B-A22B"))
+        {
+            Assert.Empty(EngineCommandLine.Parse(launch.Command).Problems());
+        }
+    }
+}
