@@ -131,7 +131,18 @@ public static class Planner
             ("per-step overheads", Per(other, other.Decode.OverheadMs) - Per(best, best.Decode.OverheadMs)),
         };
         (string what, double delta) = deltas.MaxBy(d => d.Delta);
-        string reason = delta > 0 ? $"; per output token it spends more GPU time on {what}" : string.Empty;
+        // Only a runner-up with less throughput spends more GPU time per token; one with more ranks below for
+        // another reason (the objective's first criterion, or, when nothing is feasible, a larger shortfall).
+        string reason = other.OutputTokensPerSPerGpu < best.OutputTokensPerSPerGpu
+            ? (delta > 0 ? $"; per output token it spends more GPU time on {what}" : string.Empty)
+            : other.OutputTokensPerSPerGpu > best.OutputTokensPerSPerGpu
+                ? objective switch
+                {
+                    Objective.Latency => "; more throughput, but a higher TPOT, which the latency objective ranks first",
+                    Objective.Gpus => "; more throughput, but the gpus objective ranks GPU count first",
+                    _ => "; more throughput, but it misses the requirements by more",
+                }
+                : string.Empty;
         string objectiveNote = objective == Objective.Gpus && other.Parallel.Gpus > best.Parallel.Gpus ? $"; needs {other.Parallel.Gpus - best.Parallel.Gpus} more GPUs" : string.Empty;
         return $"{name}: {figures}{reason}{objectiveNote}";
     }
