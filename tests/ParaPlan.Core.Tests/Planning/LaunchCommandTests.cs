@@ -213,6 +213,40 @@ public class LaunchCommandTests
     }
 
     [Fact]
+    public void A_config_json_model_stays_a_local_path()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "paraplan-launch-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            File.Copy(TestFiles.InRepository("data", "models", "llama-3.1-8b.json"), Path.Combine(dir, "config.json"));
+            string config = Path.Combine(dir, "config.json");
+            Scenario scenario = Scenarios.Read($$"""
+                model: {{config}}
+                precision: {weights: bf16}
+                hardware: {gpu: h100-sxm, gpus: 1}
+                parallel: {tp: 1}
+                workload: {input_tokens: 128, output_tokens: 128, concurrency: 4}
+                """);
+            Assert.All(Launch(scenario).Launch, l => Assert.Equal(dir, l.Model));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void An_instance_of_12_GPUs_on_8_GPU_nodes_is_started_on_8_and_4()
+    {
+        var (_, _, launch) = Launch(DeepSeekV3On16H200("trtllm", "{tp: 4, pp: 3, ep: 4}"));
+        EngineLaunch trt = launch.Single(l => l.Engine == "trtllm");
+        Assert.StartsWith($"mpirun -H {LaunchSettings.LeaderHost}:8,NODE1_ADDR:4 -n 12 trtllm-llmapi-launch trtllm-serve", trt.Command, StringComparison.Ordinal);
+        EngineLaunch sglang = launch.Single(l => l.Engine == "sglang");
+        Assert.Contains("\n\n# node 1 of 2\npython -m sglang.launch_server", sglang.Command, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_catalog_checkpoint_cites_its_Hugging_Face_page()
     {
         foreach (CatalogModel model in ModelCatalog.BuiltIn.All)

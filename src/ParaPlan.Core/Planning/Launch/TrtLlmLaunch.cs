@@ -34,9 +34,10 @@ internal static class TrtLlmLaunch
         if (nodes > 1)
         {
             int perNode = Math.Max(1, scenario.Hardware.GpusPerNode);
-            string hosts = string.Join(",", Enumerable.Range(0, nodes).Select(i => $"{(i == 0 ? LeaderHost : $"NODE{i}_ADDR")}:{perNode}"));
-            serve = $"mpirun -H {hosts} -n {s.GpusPerInstance} trtllm-llmapi-launch {serve}";
-            notes.Add($"one mpirun from node 0 starts all {s.GpusPerInstance} ranks ({perNode} per node); replace the NODEi_ADDR host names; under Slurm: srun -N {nodes} --ntasks-per-node {perNode} --mpi=pmix trtllm-llmapi-launch trtllm-serve ... with the same options");
+            long gpus = s.GpusPerInstance;
+            string hosts = string.Join(",", Enumerable.Range(0, nodes).Select(i => $"{(i == 0 ? LeaderHost : $"NODE{i}_ADDR")}:{Math.Min(perNode, gpus - ((long)i * perNode))}"));
+            serve = $"mpirun -H {hosts} -n {gpus} trtllm-llmapi-launch {serve}";
+            notes.Add($"one mpirun from node 0 starts all {gpus} ranks (one per GPU, {perNode} per node); replace the NODEi_ADDR host names; under Slurm: srun -N {nodes} -n {gpus} --mpi=pmix trtllm-llmapi-launch trtllm-serve ... with the same options");
         }
 
         var args = new List<string> { serve, $"--tp_size {stage}", $"--pp_size {s.PipelineParallel}" };

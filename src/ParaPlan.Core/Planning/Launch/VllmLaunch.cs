@@ -130,6 +130,12 @@ internal static class VllmLaunch
         var leader = new List<string> { $"ray start --head --port {RayPort}\n{args[0]}" };
         leader.AddRange(args.Skip(1));
         leader.Add("--distributed-executor-backend ray");
+        if (s.DataParallel > 1)
+        {
+            // Data-parallel ranks placed by Ray over the cluster rather than started per node.
+            leader.Add("--data-parallel-backend ray");
+        }
+
         var result = new List<IReadOnlyList<string>> { leader };
         for (int node = 1; node < nodes; node++)
         {
