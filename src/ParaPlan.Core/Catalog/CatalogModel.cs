@@ -10,4 +10,8 @@ public sealed record CatalogModel(
     string Source,
     IReadOnlyList<string> Aliases,
     ModelArchitecture Architecture,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>Published checkpoints engines can load: the base repo (at the format of its own config) first, then others by weight format.</summary>
+    public IReadOnlyList<ModelCheckpoint> Checkpoints { get; init; } = [];
+}

@@ -82,11 +82,44 @@ public sealed class ModelCatalog
                 }
             }
 
-            models[id] = new CatalogModel(
-                id, displayName, entry.String("hf_repo") ?? string.Empty, entry.String("source") ?? string.Empty,
-                aliasList, architecture, notes);
+            string repo = entry.String("hf_repo") ?? string.Empty;
+            string source = entry.String("source") ?? string.Empty;
+            models[id] = new CatalogModel(id, displayName, repo, source, aliasList, architecture, notes)
+            {
+                Checkpoints = ReadCheckpoints(entry, repo, architecture, indexPath),
+            };
         }
 
         return new ModelCatalog(models, aliases);
+    }
+
+    /// <summary>
+    /// The base repo (its weights in the format its config states: quantization_config, else bf16) and the entry's
+    /// <c>checkpoints</c>: other published repos of the same model by weight format, each with its model page as source.
+    /// </summary>
+    private static List<ModelCheckpoint> ReadCheckpoints(MapReader entry, string repo, ModelArchitecture architecture, string indexPath)
+    {
+        var checkpoints = new List<ModelCheckpoint>();
+        if (repo.Length > 0)
+        {
+            checkpoints.Add(new ModelCheckpoint(repo, architecture.CheckpointPrecision?.Weights ?? NumericFormat.Bf16, $"https://huggingface.co/{repo}"));
+        }
+
+        if (entry.Get("checkpoints") is ListNode list)
+        {
+            foreach (InputNode item in list.Items)
+            {
+                var checkpoint = new MapReader(item, indexPath);
+                string format = checkpoint.RequiredString("weights");
+                if (!NumericFormats.TryParse(format, out NumericFormat weights))
+                {
+                    throw checkpoint.Fail("weights", $"unknown precision '{format}'.");
+                }
+
+                checkpoints.Add(new ModelCheckpoint(checkpoint.RequiredString("repo"), weights, checkpoint.RequiredString("source")));
+            }
+        }
+
+        return checkpoints;
     }
 }

@@ -16,7 +16,7 @@ public static class ScenarioReader
     public const double DeclaredParameterTolerance = 0.05;
 
     private static readonly string[] TopKeys =
-        ["name", "description", "model", "precision", "hardware", "engine", "parallel", "workload", "requirements", "objective", "claims"];
+        ["name", "description", "model", "model_repo", "hf_repo", "precision", "hardware", "engine", "parallel", "workload", "requirements", "objective", "claims"];
 
     private static readonly string[] PrecisionKeys = ["weights", "kv_cache", "activations", "attention", "experts", "dense", "embeddings"];
     private static readonly string[] HardwareKeys = ["gpu", "gpus", "gpus_per_node"];
@@ -35,6 +35,7 @@ public static class ScenarioReader
         var warnings = new List<string>();
 
         ResolvedModel model = ReadModel(map, baseDirectory, assumptions);
+        string? modelRepo = ReadModelRepo(map);
         assumptions.AddRange(model.Notes);
         if (model.Architecture.Family is not "inline" && !HuggingFaceConfigReader.KnownModelTypes.Contains(model.Architecture.Family))
         {
@@ -58,6 +59,8 @@ public static class ScenarioReader
             Description = map.String("description"),
             Model = model.Architecture,
             ModelSource = model.Source,
+            ModelRepo = modelRepo,
+            Checkpoints = model.CatalogEntry?.Checkpoints ?? [],
             Precision = precision,
             Hardware = hardware,
             Engine = engine,
@@ -93,6 +96,25 @@ public static class ScenarioReader
             ScalarNode { Text: { } text } => ModelResolver.Resolve(text, baseDirectory, map.File, "model", node.Line, assumptions, [map.File]),
             _ => throw map.Fail("model", $"expected a catalog id, a config.json path or a map, found {node.Describe()}."),
         };
+    }
+
+    /// <summary>The repo id (or path) the engines should load, <c>model_repo</c> or its synonym <c>hf_repo</c>; null when not given.</summary>
+    private static string? ReadModelRepo(MapReader map)
+    {
+        string? repo = map.String("model_repo");
+        string? synonym = map.String("hf_repo");
+        if (repo is not null && synonym is not null && !string.Equals(repo.Trim(), synonym.Trim(), StringComparison.Ordinal))
+        {
+            throw map.Fail("hf_repo", $"differs from model_repo '{repo}'; give one of them.");
+        }
+
+        string? text = (repo ?? synonym)?.Trim();
+        if (text is { Length: 0 } || text?.Any(char.IsWhiteSpace) == true)
+        {
+            throw map.Fail(repo is null ? "hf_repo" : "model_repo", "expected a Hugging Face repo id such as Qwen/Qwen3-235B-A22B-FP8 or a local directory, without spaces.");
+        }
+
+        return text;
     }
 
     /// <param name="map">The scenario.</param>

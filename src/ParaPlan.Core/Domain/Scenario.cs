@@ -19,6 +19,12 @@ public sealed record Scenario
     /// <summary>The catalog id or config path the model came from (for reports).</summary>
     public required string ModelSource { get; init; }
 
+    /// <summary>The Hugging Face repo id (or local path) the scenario gives for the engines to load (<c>model_repo</c>), if any.</summary>
+    public string? ModelRepo { get; init; }
+
+    /// <summary>The catalog's published checkpoints of the model (its base repo first); empty for a config.json or inline model.</summary>
+    public IReadOnlyList<ModelCheckpoint> Checkpoints { get; init; } = [];
+
     public required Precision Precision { get; init; }
 
     public required HardwareSpec Hardware { get; init; }

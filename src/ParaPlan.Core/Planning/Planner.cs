@@ -60,7 +60,6 @@ public static class Planner
         EstimateResult best = Full(search.Best);
         var alternatives = search.Alternatives.Select(Full).ToList();
         var pareto = search.Pareto.Select(Full).ToList();
-        string modelName = scenario.ModelSource;
         IReadOnlyList<GpuAssignment> map = RankLayout.Map(search.Best.Strategy, scenario.Model, scenario.Hardware.GpusPerNode);
         return new PlanResult
         {
@@ -75,7 +74,7 @@ public static class Planner
             Suggestions = search.Infeasible is null || !suggest ? [] : Suggestions(scenario, search, profiles),
             Mapping = map,
             ModuleDivision = ModuleDivisionCheck.Of(map, search.Best.Strategy, scenario.Model),
-            Launch = LaunchSettings.For(scenario, search.Best.Strategy, best, modelName),
+            Launch = LaunchSettings.For(scenario, search.Best.Strategy, best),
             Reproduce = Reproduction(scenario, search.Best),
         };
     }

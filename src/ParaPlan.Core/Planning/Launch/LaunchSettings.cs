@@ -1,0 +1,82 @@
+using System.Globalization;
+using ParaPlan.CostModel;
+using ParaPlan.Domain;
+
+namespace ParaPlan.Planning;
+
+/// <summary>
+/// How to launch one model instance of a plan with one engine, or why the engine cannot express it.
+/// <see cref="Commands"/> holds one command per node of the instance (a single one when the instance fits a node, or
+/// when one launcher such as mpirun starts every node); <see cref="Command"/> is all of them, each under a comment
+/// line naming its node when there are several.
+/// </summary>
+public sealed record EngineLaunch(string Engine, bool Expressible, string Command, IReadOnlyList<string> Notes)
+{
+    /// <summary>What the engine loads: a Hugging Face repo id, a local directory, or a placeholder to replace.</summary>
+    public string Model { get; init; } = string.Empty;
+
+    /// <summary>One command per node (node rank order); the first runs on the node whose address the others are given.</summary>
+    public IReadOnlyList<string> Commands { get; init; } = [];
+}
+
+/// <summary>
+/// Launch settings for vLLM, SGLang and TensorRT-LLM (trtllm-serve) for a strategy, with the engines' own flag names
+/// (docs/research/engine-defaults.md) and a plain statement of what an engine cannot express.
+/// </summary>
+public static class LaunchSettings
+{
+    /// <summary>Placeholder for the address of an instance's first node, which the user replaces.</summary>
+    public const string LeaderHost = "NODE0_ADDR";
+
+    /// <param name="scenario">The scenario (model reference, precision, hardware, workload).</param>
+    /// <param name="strategy">The plan's strategy.</param>
+    /// <param name="estimate">The plan's estimate: sequences per group and memory of the busiest GPU.</param>
+    /// <param name="modelName">Kept for callers; the model the engines load comes from <see cref="ModelReference.Of"/>.</param>
+    public static IReadOnlyList<EngineLaunch> For(Scenario scenario, ParallelStrategy strategy, EstimateResult estimate, string? modelName = null)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(estimate);
+        ModelReference model = ModelReference.Of(scenario);
+        LaunchMemory memory = LaunchMemory.Of(estimate.MemoryPerGpuGb);
+        var context = new LaunchContext(scenario, strategy, estimate, model, memory);
+        return [VllmLaunch.Build(context), SglangLaunch.Build(context), TrtLlmLaunch.Build(context)];
+    }
+
+    /// <summary>Nodes one instance spans: its GPUs over the GPUs of a node, rounded up.</summary>
+    internal static int Nodes(Scenario scenario, ParallelStrategy s)
+    {
+        int perNode = Math.Max(1, scenario.Hardware.GpusPerNode);
+        return (int)((s.GpusPerInstance + perNode - 1) / perNode);
+    }
+
+    /// <summary>The launch of one engine from its per-node commands (each a list of arguments, joined with line continuations).</summary>
+    internal static EngineLaunch Make(string engine, bool expressible, IReadOnlyList<IReadOnlyList<string>> nodes, List<string> notes, ModelReference model)
+    {
+        var commands = nodes.Select(args => string.Join(" \\\n  ", args)).ToList();
+        string command = commands.Count == 1
+            ? commands[0]
+            : string.Join("\n\n", commands.Select((c, i) => $"# node {i} of {commands.Count}{(i == 0 ? $" ({LeaderHost})" : string.Empty)}\n{c}"));
+        return new EngineLaunch(engine, expressible, command, [.. model.Notes, .. notes]) { Model = model.Name, Commands = commands };
+    }
+
+    internal static void Common(Scenario scenario, ParallelStrategy s, List<string> notes)
+    {
+        int nodes = Nodes(scenario, s);
+        if (nodes > 1)
+        {
+            notes.Add($"one instance spans {nodes} nodes ({s.GpusPerInstance} GPUs, {scenario.Hardware.GpusPerNode} per node): replace {LeaderHost} with the address of node 0, reachable from the other nodes");
+        }
+
+        if (s.Replicas > 1)
+        {
+            notes.Add($"run {s.Replicas} such instances ({s.GpusPerInstance} GPUs each) behind a load balancer");
+        }
+    }
+
+    internal static string Whole(double value) => Math.Max(1, Math.Ceiling(value)).ToString(CultureInfo.InvariantCulture);
+
+    internal static string Num(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+}
+
+/// <summary>What every engine's launch is built from.</summary>
+internal sealed record LaunchContext(Scenario Scenario, ParallelStrategy Strategy, EstimateResult Estimate, ModelReference Model, LaunchMemory Memory);
