@@ -16,6 +16,10 @@ internal static class PlanCommand
         Argument<string> file = CommandOptions.InputFile("A scenario file (YAML or JSON); its 'parallel', if any, is ignored.");
         Option<string> format = CommandOptions.Format();
         Option<string?> profiles = CommandOptions.Profiles();
+        Option<string?> emit = new("--emit")
+        {
+            Description = "Also write the launch bundle into this folder: per engine a script per node, TensorRT-LLM's extra.yaml, a Kubernetes manifest and a benchmark script with the predicted figures.",
+        };
         var command = new Command("plan", """
             Search every valid strategy (tp, sp, dp, pp, ep, replicas) within the GPU budget, and the concurrency
             when the workload says 'max'; rank those that meet every requirement by the objective (throughput,
@@ -35,6 +39,7 @@ internal static class PlanCommand
             file,
             format,
             profiles,
+            emit,
         };
         command.SetAction(parse =>
         {
@@ -47,6 +52,11 @@ internal static class PlanCommand
                 plan = plan with { Reproduce = $"{plan.Reproduce} --profiles {profilesFile}" };
             }
             FigureGuard.Ensure(plan, scenario.SourcePath, nonNegative: true);
+            if (parse.GetValue(emit) is { } folder)
+            {
+                Emit(folder, LaunchBundle.Files(plan, scenario));
+            }
+
             OutputFormat chosen = CommandOptions.ParseFormat(parse.GetValue(format)!);
             if (chosen == OutputFormat.Json)
             {
@@ -60,5 +70,26 @@ internal static class PlanCommand
             return plan.Infeasible is null ? ExitCodes.Success : ExitCodes.No;
         });
         return command;
+    }
+
+    private static void Emit(string folder, IReadOnlyDictionary<string, string> files)
+    {
+        try
+        {
+            foreach ((string name, string text) in files)
+            {
+                string path = Path.Combine(folder, name);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.WriteAllText(path, text);
+                if (name.EndsWith(".sh", StringComparison.Ordinal) && !OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new Input.InputException("command line", "--emit", $"cannot write the launch bundle into '{folder}' ({ex.Message}).");
+        }
     }
 }

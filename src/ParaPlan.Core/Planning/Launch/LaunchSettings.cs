@@ -17,6 +17,9 @@ public sealed record EngineLaunch(string Engine, bool Expressible, string Comman
 
     /// <summary>One command per node (node rank order); the first runs on the node whose address the others are given.</summary>
     public IReadOnlyList<string> Commands { get; init; } = [];
+
+    /// <summary>Files the commands read, by name (TensorRT-LLM's extra.yaml), with their text.</summary>
+    public IReadOnlyDictionary<string, string> Files { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>

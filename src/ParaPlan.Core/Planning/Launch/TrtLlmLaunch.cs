@@ -76,6 +76,7 @@ internal static class TrtLlmLaunch
         }
 
         LaunchSettings.Common(scenario, s, notes);
-        return Make("trtllm", expressible, [args], notes, c.Model);
+        EngineLaunch launch = Make("trtllm", expressible, [args], notes, c.Model);
+        return options.Count == 0 ? launch : launch with { Files = new Dictionary<string, string> { ["extra.yaml"] = string.Join('\n', options) + "\n" } };
     }
 }

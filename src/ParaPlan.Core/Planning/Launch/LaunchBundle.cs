@@ -1,0 +1,195 @@
+using System.Globalization;
+using System.Text;
+using ParaPlan.CostModel;
+using ParaPlan.Domain;
+
+namespace ParaPlan.Planning;
+
+/// <summary>
+/// The files <c>paraplan plan FILE --emit DIR</c> writes (issue 20): per engine that can run the plan, one shell script
+/// per node, the files the commands read (TensorRT-LLM's extra.yaml), a Kubernetes manifest (a Deployment for an
+/// instance on one node, a LeaderWorkerSet for an instance across nodes) and a benchmark script that prints the
+/// plan's predicted figures beside the engine's own benchmark command, so the plan can be checked once deployed.
+/// </summary>
+public static class LaunchBundle
+{
+    /// <summary>Container images the manifests name: the engines' published images at their moving tags (an assumption; pin a version).</summary>
+    private static readonly Dictionary<string, string> Images = new(StringComparer.Ordinal)
+    {
+        ["vllm"] = "vllm/vllm-openai:latest",
+        ["sglang"] = "lmsysorg/sglang:latest",
+        ["trtllm"] = "nvcr.io/nvidia/tensorrt-llm/release:latest",
+    };
+
+    /// <summary>Every file, by path relative to the output folder, with its text.</summary>
+    public static IReadOnlyDictionary<string, string> Files(PlanResult plan, Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(scenario);
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        EstimateResult best = plan.Best;
+        var readme = new StringBuilder();
+        readme.AppendLine("# Launch bundle written by paraplan plan --emit")
+            .AppendLine()
+            .AppendLine(Invariant($"Strategy tp{best.Parallel.Tp} sp{best.Parallel.Sp} dp{best.Parallel.Dp} pp{best.Parallel.Pp} ep{best.Parallel.Ep} x{best.Parallel.Replicas} replicas on {best.Parallel.Gpus} GPUs; predicted TTFT {best.TtftMs:0} ms, TPOT {best.TpotMs:0.0} ms, {best.OutputTokensPerSPerGpu:0} output tokens/s per GPU at {best.Concurrency} sequences in flight."))
+            .AppendLine(plan.Infeasible is { } why ? $"NOT FEASIBLE: {why}" : "Feasible.")
+            .AppendLine()
+            .AppendLine("Per engine: node-N.sh (run node N's on node N; replace NODE0_ADDR with the first node's address), k8s.yaml (images at their")
+            .AppendLine("moving tags: pin a version), benchmark.sh (the engine's benchmark client against the plan's workload, predicted figures beside it).")
+            .AppendLine();
+        foreach (EngineLaunch launch in plan.Launch)
+        {
+            if (!launch.Expressible)
+            {
+                readme.AppendLine(Invariant($"- {launch.Engine}: cannot run this strategy as is ({string.Join("; ", launch.Notes)})"));
+                continue;
+            }
+
+            readme.AppendLine(Invariant($"- {launch.Engine}/: {launch.Commands.Count} node script(s), model {launch.Model}"));
+            for (int node = 0; node < launch.Commands.Count; node++)
+            {
+                files[$"{launch.Engine}/node-{node}.sh"] = Script(launch, node, best);
+            }
+
+            foreach ((string name, string text) in launch.Files)
+            {
+                files[$"{launch.Engine}/{name}"] = text;
+            }
+
+            long instanceGpus = best.Parallel.Gpus / Math.Max(1, best.Parallel.Replicas);
+            long instanceNodes = (instanceGpus + scenario.Hardware.GpusPerNode - 1) / Math.Max(1, scenario.Hardware.GpusPerNode);
+            if (launch.Commands.Count < instanceNodes)
+            {
+                // One launcher (mpirun) starts every node: on Kubernetes that is an MPI job (e.g. the Kubeflow MPI
+                // Operator), whose pods need SSH between them; not written.
+                readme.AppendLine(Invariant($"  {launch.Engine}: no k8s.yaml: one mpirun starts all {instanceNodes} nodes of an instance; on Kubernetes run it as an MPI job (e.g. the Kubeflow MPI Operator)"));
+            }
+            else
+            {
+                files[$"{launch.Engine}/k8s.yaml"] = Manifest(launch, scenario, best);
+            }
+
+            files[$"{launch.Engine}/benchmark.sh"] = Benchmark(launch, scenario, best);
+        }
+
+        files["README.md"] = readme.ToString();
+        return files;
+    }
+
+    private static string Script(EngineLaunch launch, int node, EstimateResult best)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("#!/usr/bin/env bash")
+            .AppendLine(Invariant($"# {launch.Engine}, node {node} of {launch.Commands.Count}: written by paraplan plan --emit."))
+            .AppendLine(Invariant($"# Predicted: TTFT {best.TtftMs:0} ms, TPOT {best.TpotMs:0.0} ms, {best.OutputTokensPerSPerGpu:0} output tokens/s per GPU."));
+        foreach (string note in launch.Notes)
+        {
+            text.AppendLine("# " + note.Replace('\n', ' '));
+        }
+
+        text.AppendLine("set -euo pipefail")
+            .AppendLine("cd \"$(dirname \"$0\")\"")
+            .AppendLine("NODE0_ADDR=\"${NODE0_ADDR:-127.0.0.1}\"")
+            .AppendLine(launch.Commands[node].Replace("NODE0_ADDR", "${NODE0_ADDR}", StringComparison.Ordinal));
+        return text.ToString();
+    }
+
+    private static string Manifest(EngineLaunch launch, Scenario scenario, EstimateResult best)
+    {
+        int nodes = launch.Commands.Count;
+        long gpusPerPod = Math.Min(scenario.Hardware.GpusPerNode, best.Parallel.Gpus / Math.Max(1, best.Parallel.Replicas));
+        string name = Invariant($"paraplan-{launch.Engine}");
+        var text = new StringBuilder();
+        text.AppendLine(Invariant($"# {launch.Engine}: {best.Parallel.Replicas} instance(s) of {nodes} node(s), {gpusPerPod} GPUs per pod. Image at a moving tag: pin a version."));
+        if (nodes == 1)
+        {
+            text.AppendLine("apiVersion: apps/v1")
+                .AppendLine("kind: Deployment")
+                .AppendLine("metadata:")
+                .AppendLine($"  name: {name}")
+                .AppendLine("spec:")
+                .AppendLine(Invariant($"  replicas: {best.Parallel.Replicas}"))
+                .AppendLine("  selector:")
+                .AppendLine("    matchLabels:")
+                .AppendLine($"      app: {name}")
+                .AppendLine("  template:")
+                .AppendLine("    metadata:")
+                .AppendLine("      labels:")
+                .AppendLine($"        app: {name}")
+                .AppendLine("    spec:")
+                .Append(Container(launch, launch.Commands[0], gpusPerPod, "      "));
+            return text.ToString();
+        }
+
+        // A LeaderWorkerSet (sigs.k8s.io/lws) groups the pods of one instance: the leader runs node 0, each worker
+        // node LWS_WORKER_INDEX; LWS_LEADER_ADDRESS is the leader's address.
+        text.AppendLine("apiVersion: leaderworkerset.x-k8s.io/v1")
+            .AppendLine("kind: LeaderWorkerSet")
+            .AppendLine("metadata:")
+            .AppendLine($"  name: {name}")
+            .AppendLine("spec:")
+            .AppendLine(Invariant($"  replicas: {best.Parallel.Replicas}"))
+            .AppendLine("  leaderWorkerTemplate:")
+            .AppendLine(Invariant($"    size: {nodes}"))
+            .AppendLine("    leaderTemplate:")
+            .AppendLine("      spec:")
+            .Append(Container(launch, launch.Commands[0], gpusPerPod, "        "))
+            .AppendLine("    workerTemplate:")
+            .AppendLine("      spec:")
+            .Append(Container(launch, WorkerCommand(launch), gpusPerPod, "        "));
+        return text.ToString();
+    }
+
+    /// <summary>A worker pod runs its node's command, chosen by LWS_WORKER_INDEX.</summary>
+    private static string WorkerCommand(EngineLaunch launch)
+    {
+        var cases = new StringBuilder("case \"$LWS_WORKER_INDEX\" in\n");
+        for (int node = 1; node < launch.Commands.Count; node++)
+        {
+            cases.Append(Invariant($"  {node}) {launch.Commands[node].Replace(" \\\n  ", " ", StringComparison.Ordinal)} ;;\n"));
+        }
+
+        return cases.Append("esac").ToString();
+    }
+
+    private static string Container(EngineLaunch launch, string command, long gpus, string indent)
+    {
+        string script = command.Replace("NODE0_ADDR", "$(LWS_LEADER_ADDRESS)", StringComparison.Ordinal).Replace(" \\\n  ", " ", StringComparison.Ordinal);
+        var text = new StringBuilder();
+        text.AppendLine($"{indent}containers:")
+            .AppendLine($"{indent}  - name: {launch.Engine}")
+            .AppendLine($"{indent}    image: {Images[launch.Engine]}")
+            .AppendLine($"{indent}    command: [\"bash\", \"-c\"]")
+            .AppendLine($"{indent}    args:")
+            .AppendLine($"{indent}      - |")
+            .AppendLine(string.Join('\n', script.Split('\n').Select(line => $"{indent}        {line}")))
+            .AppendLine($"{indent}    resources:")
+            .AppendLine($"{indent}      limits:")
+            .AppendLine(Invariant($"{indent}        nvidia.com/gpu: \"{gpus}\""));
+        return text.ToString();
+    }
+
+    private static string Benchmark(EngineLaunch launch, Scenario scenario, EstimateResult best)
+    {
+        int input = (int)Math.Round(scenario.Workload.InputTokens.Mean);
+        int output = scenario.Workload.OutputTokens;
+        int concurrency = best.Concurrency;
+        int prompts = Math.Max(concurrency * 5, 100);
+        string command = launch.Engine switch
+        {
+            "vllm" => Invariant($"vllm bench serve --model {launch.Model} --dataset-name random --random-input-len {input} --random-output-len {output} --num-prompts {prompts} --max-concurrency {concurrency}"),
+            "sglang" => Invariant($"python -m sglang.bench_serving --backend sglang --dataset-name random --random-input-len {input} --random-output-len {output} --random-range-ratio 1 --num-prompts {prompts} --max-concurrency {concurrency}"),
+            _ => Invariant($"genai-perf profile -m {launch.Model} --endpoint-type chat --streaming --synthetic-input-tokens-mean {input} --output-tokens-mean {output} --concurrency {concurrency} --url localhost:8000"),
+        };
+        return new StringBuilder()
+            .AppendLine("#!/usr/bin/env bash")
+            .AppendLine(Invariant($"# The plan's workload against the {launch.Engine} deployment, from a client host (not a GPU node: the client's own cost is not the deployment's)."))
+            .AppendLine(Invariant($"# Predicted for this workload: mean TTFT {best.MeanTtftMs:0} ms, TPOT {best.TpotMs:0.0} ms, {best.OutputTokensPerSPerGpu:0} output tokens/s per GPU ({best.OutputTokensPerSPerGpu * best.Parallel.Gpus:0} in all)."))
+            .AppendLine("# Feed the result file to 'paraplan calibrate' to fit the plan to your deployment.")
+            .AppendLine("set -euo pipefail")
+            .AppendLine(command)
+            .ToString();
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Text.Json;
+using YamlDotNet.RepresentationModel;
+
+namespace ParaPlan.Tests;
+
+/// <summary>
+/// <c>paraplan plan FILE --emit DIR</c> (issue 20): the launch bundle parses: every shell script passes <c>bash -n</c>,
+/// every YAML file loads, and a multi-node instance has one script per node and a LeaderWorkerSet.
+/// </summary>
+public sealed class PlanEmitTests
+{
+    [Fact]
+    public void The_bundle_of_a_four_node_SGLang_instance_parses()
+    {
+        // Kimi-K2 on 64 H100 with SGLang: the plan is DP32 EP32 x2, instances of 32 GPUs on 4 nodes of 8.
+        string scenario = TestFiles.Write("""
+            model: kimi-k2
+            precision: {weights: fp8}
+            hardware: {gpu: h100-sxm, gpus: 64}
+            engine: sglang
+            workload: {input_tokens: 2048, output_tokens: 1024, concurrency: max}
+            """);
+        string folder = Path.Combine(Path.GetTempPath(), "paraplan-emit-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            CliRun run = CliRun.Of("plan", scenario, "--emit", folder, "--format", "json");
+
+            Assert.Equal(0, run.ExitCode);
+            using JsonDocument plan = JsonDocument.Parse(run.Output);
+            JsonElement parallel = plan.RootElement.GetProperty("best").GetProperty("parallel");
+            int instanceGpus = parallel.GetProperty("gpus").GetInt32() / parallel.GetProperty("replicas").GetInt32();
+            int nodes = instanceGpus / 8;
+            Assert.True(nodes > 1, $"an instance of {instanceGpus} GPUs");
+            string[] scripts = Directory.GetFiles(Path.Combine(folder, "sglang"), "node-*.sh");
+            Assert.Equal(nodes, scripts.Length);
+            Assert.Contains("--node-rank 1", File.ReadAllText(Path.Combine(folder, "sglang", "node-1.sh")), StringComparison.Ordinal);
+            foreach (string script in Directory.GetFiles(folder, "*.sh", SearchOption.AllDirectories))
+            {
+                Assert.True(BashParses(script, out string error), $"{script}: {error}");
+            }
+
+            string[] yamls = Directory.GetFiles(folder, "*.yaml", SearchOption.AllDirectories);
+            Assert.Contains(yamls, y => y.EndsWith(Path.Combine("trtllm", "extra.yaml"), StringComparison.Ordinal));
+            foreach (string yaml in yamls)
+            {
+                var stream = new YamlStream();
+                stream.Load(new StringReader(File.ReadAllText(yaml)));
+                Assert.Single(stream.Documents);
+            }
+
+            var manifest = new YamlStream();
+            manifest.Load(new StringReader(File.ReadAllText(Path.Combine(folder, "sglang", "k8s.yaml"))));
+            var root = (YamlMappingNode)manifest.Documents[0].RootNode;
+            Assert.Equal("LeaderWorkerSet", root["kind"].ToString());
+            Assert.Equal(nodes.ToString(System.Globalization.CultureInfo.InvariantCulture), ((YamlMappingNode)((YamlMappingNode)root["spec"])["leaderWorkerTemplate"])["size"].ToString());
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public void An_unwritable_folder_is_bad_input()
+    {
+        string file = TestFiles.Write("x", ".txt");
+        CliRun run = CliRun.Of("plan", TestFiles.InRepository("examples", "qwen3-235b-8xh100.yaml"), "--emit", Path.Combine(file, "sub"));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--emit: cannot write the launch bundle", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+    }
+
+    private static bool BashParses(string script, out string error)
+    {
+        using var process = Process.Start(new ProcessStartInfo("bash", ["-n", script]) { RedirectStandardError = true })!;
+        error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0;
+    }
+}
