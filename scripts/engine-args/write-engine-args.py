@@ -68,9 +68,13 @@ T("disable-log-stats aggregate-engine-logging")
 for f in [F("--host", "str"), F("--port", "int"), F("--api-server-count", "int")]:
     f["source"] = "front end of vllm serve, defined in vllm/entrypoints/openai/cli_args.py (not read); --api-server-count is named and read as args.api_server_count in vllm/entrypoints/cli/serve.py at 00a5fdd20935ba7679750db22997dcf539ca4591"
     V.append(f)
+# --headless: a switch (the non-leader nodes of multi-node data parallelism); serve.py at the same commit reads args.headless
+h = F("--headless", "bool", value=False)
+h["source"] = "front end of vllm serve, defined in vllm/entrypoints/openai/cli_args.py (not read); read as args.headless ('--api-server-count ... cannot be used with --headless') in vllm/entrypoints/cli/serve.py at 00a5fdd20935ba7679750db22997dcf539ca4591"
+V.append(h)
 json.dump({"engine": "vllm", "entry": "vllm serve MODEL", "version": "not read at this commit (its deprecation messages name v0.12.0 and v0.13, so a 0.11-era tree)",
-  "repo": "vllm-project/vllm", "commit": "99d7eb5d6a512cfcc5a2b104f24ebf2d6cda772b", "paths": ["vllm/engine/arg_utils.py", "vllm/entrypoints/cli/serve.py (at 00a5fdd20935ba7679750db22997dcf539ca4591, for --api-server-count)"], "captured": date,
-  "coverage": "every flag EngineArgs.add_cli_args registers at this commit; of the front-end flags only --host, --port and --api-server-count",
+  "repo": "vllm-project/vllm", "commit": "99d7eb5d6a512cfcc5a2b104f24ebf2d6cda772b", "paths": ["vllm/engine/arg_utils.py", "vllm/entrypoints/cli/serve.py (at 00a5fdd20935ba7679750db22997dcf539ca4591, for --api-server-count and --headless)"], "captured": date,
+  "coverage": "every flag EngineArgs.add_cli_args registers at this commit; of the front-end flags only --host, --port, --api-server-count and --headless",
   "flags": V}, open(out+"vllm-args.json","w"), indent=1)
 
 # ---------------- SGLang ----------------

@@ -12,6 +12,13 @@ public sealed record EngineCommandLine(string Engine, IReadOnlyList<string> Posi
         ArgumentNullException.ThrowIfNull(command);
         string[] tokens = command.Replace("\\\r\n", " ", StringComparison.Ordinal).Replace("\\\n", " ", StringComparison.Ordinal)
             .Split((char[])[' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries);
+        // A launcher in front (mpirun ... trtllm-llmapi-launch, srun ...) is not the engine's: parse from the entry point.
+        int entry = Array.FindIndex(tokens, t => t is "vllm" or "python" or "python3" or "trtllm-serve");
+        if (entry > 0)
+        {
+            tokens = tokens[entry..];
+        }
+
         (string engine, int start) = tokens switch
         {
             ["vllm", "serve", ..] => ("vllm", 2),

@@ -31,6 +31,35 @@ public class EmittedLaunchFlagsTests
 
         Assert.True(problems.Count == 0, string.Join('\n', problems));
     }
+
+    /// <summary>Issue 20's deployments, multi-node ones included: every command of every node.</summary>
+    [Theory]
+    [InlineData("kimi-k2", "h100-sxm", 64, "sglang")]
+    [InlineData("deepseek-v3", "h200-sxm", 16, "vllm")]
+    [InlineData("deepseek-v3", "h200-sxm", 16, "sglang")]
+    [InlineData("deepseek-v3", "h200-sxm", 16, "trtllm")]
+    public void Every_flag_of_every_node_exists_and_parses(string model, string gpu, int gpus, string engine)
+    {
+        Scenario scenario = ScenarioReader.Read(ParaPlan.Input.DocumentLoader.Parse(
+            $"model: {model}\nprecision: {{weights: fp8}}\nhardware: {{gpu: {gpu}, gpus: {gpus}}}\nengine: {engine}\nworkload: {{input_tokens: 2048, output_tokens: 1024, concurrency: max}}\n",
+            "issue20.yaml"), "issue20.yaml", null);
+        PlanResult plan = Planner.Plan(scenario, suggest: false);
+        var problems = new List<string>();
+        foreach (EngineLaunch launch in plan.Launch.Where(l => l.Expressible))
+        {
+            foreach (string command in launch.Commands)
+            {
+                problems.AddRange(EngineCommandLine.Parse(command).Problems().Select(p => $"{launch.Engine}: {p}"));
+            }
+
+            foreach ((string name, string text) in launch.Files)
+            {
+                problems.AddRange(EngineArguments.CheckExtraOptionsYaml(text).Select(p => $"{launch.Engine} {name}: {p}"));
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+    }
 }
 
 /// <summary>The same check for the strategies that switch on the rarer flags (pipeline stages, attention DP with EP, the front end).</summary>
