@@ -45,6 +45,28 @@ public static class LaunchSettings
         return [VllmLaunch.Build(context), SglangLaunch.Build(context), TrtLlmLaunch.Build(context)];
     }
 
+    /// <summary>
+    /// When the checkpoint is 16-bit and the plan FP8, vLLM and SGLang quantise on load (<c>--quantization fp8</c>);
+    /// other formats need a pre-quantised checkpoint, which a note asks for.
+    /// </summary>
+    internal static void QuantizeOnLoad(LaunchContext c, List<string> args, List<string> notes, string engine, string how)
+    {
+        if (c.Model.Quantize is not { } quantize)
+        {
+            return;
+        }
+
+        if (quantize == NumericFormat.Fp8)
+        {
+            args.Add("--quantization fp8");
+            notes.Add($"quantise to FP8 on load: --quantization fp8 ({how})");
+        }
+        else
+        {
+            notes.Add($"{engine} cannot quantise to {quantize.FileName()} on load: give a pre-quantised checkpoint as model_repo");
+        }
+    }
+
     /// <summary>Nodes one instance spans: its GPUs over the GPUs of a node, rounded up.</summary>
     internal static int Nodes(Scenario scenario, ParallelStrategy s)
     {

@@ -63,18 +63,7 @@ internal static class SglangLaunch
             args.Add("--kv-cache-dtype fp8_e4m3");
         }
 
-        if (c.Model.Quantize is { } quantize)
-        {
-            if (quantize == NumericFormat.Fp8)
-            {
-                args.Add("--quantization fp8");
-                notes.Add("quantise to FP8 on load: --quantization fp8 (SGLang's online FP8 of a 16-bit checkpoint)");
-            }
-            else
-            {
-                notes.Add($"SGLang cannot quantise to {quantize.FileName()} on load: give a pre-quantised checkpoint as model_repo");
-            }
-        }
+        QuantizeOnLoad(c, args, notes, "SGLang", "SGLang's online FP8 of a 16-bit checkpoint");
 
         notes.Add($"SGLang's --tp-size counts every GPU of a pipeline stage ({stage} = tp {s.TensorParallel} x dp {s.DataParallel} x sp {s.SequenceParallel}); --dp-size splits attention inside it");
         LaunchSettings.Common(scenario, s, notes);

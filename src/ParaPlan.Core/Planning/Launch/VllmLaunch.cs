@@ -76,18 +76,7 @@ internal static class VllmLaunch
             args.Add("--kv-cache-dtype fp8");
         }
 
-        if (c.Model.Quantize is { } quantize)
-        {
-            if (quantize == NumericFormat.Fp8)
-            {
-                args.Add("--quantization fp8");
-                notes.Add("quantise to FP8 on load: --quantization fp8 (vLLM's dynamic FP8 of a 16-bit checkpoint)");
-            }
-            else
-            {
-                notes.Add($"vLLM cannot quantise to {quantize.FileName()} on load: give a pre-quantised checkpoint as model_repo");
-            }
-        }
+        QuantizeOnLoad(c, args, notes, "vLLM", "vLLM's dynamic FP8 of a 16-bit checkpoint");
 
         LaunchSettings.Common(scenario, s, notes);
         return Make("vllm", expressible, PerNode(scenario, s, args, notes), notes, c.Model);
