@@ -31,6 +31,11 @@ internal static class EstimateCommand
         {
             Description = "Use this many sequences in flight (or max) instead of the scenario's workload.concurrency.",
         };
+        Option<string?> engineOverride = new("--engine")
+        {
+            Description = "Cost with this engine instead of the scenario's: generic, vllm, sglang or trtllm (what 'plan' prints to reproduce an 'engine: any' plan).",
+        };
+        engineOverride.AcceptOnlyFromAmong("generic", "vllm", "sglang", "trtllm");
         Option<string?> profiles = CommandOptions.Profiles();
         var command = new Command("estimate", """
             Cost the strategy in the scenario's 'parallel': what each GPU holds (weights as each degree really
@@ -52,6 +57,7 @@ internal static class EstimateCommand
             skew,
             parallelOverride,
             concurrencyOverride,
+            engineOverride,
             profiles,
         };
         command.SetAction(parse =>
@@ -63,6 +69,18 @@ internal static class EstimateCommand
             if (parse.GetValue(parallelOverride) is { } text)
             {
                 scenario = scenario with { Parallel = ParseParallel(text) };
+            }
+
+            if (parse.GetValue(engineOverride) is { } engineText)
+            {
+                EngineKind engine = engineText switch
+                {
+                    "vllm" => EngineKind.Vllm,
+                    "sglang" => EngineKind.Sglang,
+                    "trtllm" => EngineKind.Trtllm,
+                    _ => EngineKind.Generic,
+                };
+                scenario = scenario with { Engine = engine, AnyEngine = false };
             }
 
             if (parse.GetValue(concurrencyOverride) is { } concurrencyText)

@@ -50,6 +50,7 @@ internal static class PlanReportBuilder
             ("Memory", $"{Figures.Number(b.MemoryPerGpuGb.Total, "0.0")} of {Figures.Number(b.MemoryPerGpuGb.Limit, "0.0")} GB allowed per GPU"));
         doc.Paragraph("Reproduce these figures with:");
         doc.Code(plan.Reproduce);
+        doc.Bullets("Engines compared (engine: any), the chosen first", plan.EngineChoice);
         doc.Bullets("Why not the runners-up", plan.Why);
         doc.Bullets("Misses (closest candidate)", plan.Misses.Select(m => m.Detail));
         doc.Bullets("What would make it feasible", plan.Suggestions);

@@ -64,6 +64,7 @@ public static class ScenarioReader
             Precision = precision,
             Hardware = hardware,
             Engine = engine,
+            AnyEngine = IsAny(map),
             Parallel = parallel,
             Workload = workload,
             Requirements = requirements,
@@ -233,6 +234,8 @@ public static class ScenarioReader
         return new HardwareSpec(gpu, count, perNode);
     }
 
+    private static bool IsAny(MapReader map) => string.Equals(map.String("engine")?.Trim(), "any", StringComparison.OrdinalIgnoreCase);
+
     private static EngineKind ReadEngine(MapReader map, List<string> assumptions)
     {
         string? text = map.String("engine");
@@ -242,13 +245,19 @@ public static class ScenarioReader
             return EngineKind.Generic;
         }
 
+        if (IsAny(map))
+        {
+            assumptions.Add("engine any: plan searches vLLM, SGLang and TensorRT-LLM and names the best; check and estimate use the generic profile");
+            return EngineKind.Generic;
+        }
+
         return text.Trim().ToLowerInvariant() switch
         {
             "generic" => EngineKind.Generic,
             "vllm" => EngineKind.Vllm,
             "sglang" => EngineKind.Sglang,
             "trtllm" or "tensorrt-llm" or "tensorrt_llm" => EngineKind.Trtllm,
-            _ => throw map.Fail("engine", $"unknown engine '{text}'{CloseMatches.Suggestion(text, ["generic", "vllm", "sglang", "trtllm"])} Use generic, vllm, sglang or trtllm."),
+            _ => throw map.Fail("engine", $"unknown engine '{text}'{CloseMatches.Suggestion(text, ["generic", "vllm", "sglang", "trtllm", "any"])} Use generic, vllm, sglang, trtllm or any."),
         };
     }
 

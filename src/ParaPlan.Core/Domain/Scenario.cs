@@ -31,6 +31,12 @@ public sealed record Scenario
 
     public required EngineKind Engine { get; init; }
 
+    /// <summary>
+    /// <c>engine: any</c>: the planner searches vLLM, SGLang and TensorRT-LLM and names the best; everything else
+    /// (check, estimate) uses the generic engine (<see cref="Engine"/>).
+    /// </summary>
+    public bool AnyEngine { get; init; }
+
     /// <summary>The strategy the file states, or null when it leaves the choice to the planner.</summary>
     public ParallelStrategy? Parallel { get; init; }
 

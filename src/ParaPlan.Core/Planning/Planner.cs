@@ -41,6 +41,9 @@ public sealed record PlanResult
 
     /// <summary>The command that reproduces the best plan's figures with <c>paraplan estimate</c>.</summary>
     public required string Reproduce { get; init; }
+
+    /// <summary>With <c>engine: any</c>: each engine's best plan, the chosen one first; empty otherwise.</summary>
+    public IReadOnlyList<string> EngineChoice { get; init; } = [];
 }
 
 /// <summary>From deployment conditions to a plan: search, then the full estimate, mapping and launch settings of the best.</summary>
@@ -55,6 +58,11 @@ public static class Planner
     public static PlanResult Plan(Scenario scenario, SearchOptions? options = null, bool suggest = true, IProfileSource? profiles = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
+        if (scenario.AnyEngine)
+        {
+            return PlanAnyEngine(scenario, options, suggest, profiles);
+        }
+
         SearchResult search = StrategySearch.Run(scenario, options, profiles);
         EstimateResult Full(Candidate c) => Complete(scenario, c, search.Profile);
         EstimateResult best = Full(search.Best);
@@ -76,6 +84,39 @@ public static class Planner
             ModuleDivision = ModuleDivisionCheck.Of(map, search.Best.Strategy, scenario.Model),
             Launch = LaunchSettings.For(scenario, search.Best.Strategy, best),
             Reproduce = Reproduction(scenario, search.Best),
+        };
+    }
+
+    /// <summary>Engines <c>engine: any</c> compares.</summary>
+    private static readonly EngineKind[] NamedEngines = [EngineKind.Vllm, EngineKind.Sglang, EngineKind.Trtllm];
+
+    /// <summary>
+    /// <c>engine: any</c>: the plan of each named engine; the best by the objective among the feasible ones (else the
+    /// closest), named with every engine's best beside it.
+    /// </summary>
+    private static PlanResult PlanAnyEngine(Scenario scenario, SearchOptions? options, bool suggest, IProfileSource? profiles)
+    {
+        var plans = NamedEngines
+            .Select(engine => (Engine: engine, Plan: Plan(scenario with { Engine = engine, AnyEngine = false }, options, suggest, profiles)))
+            .ToList();
+        Comparison<EstimateResult> order = scenario.Objective switch
+        {
+            Objective.Latency => (a, b) => a.TpotMs.CompareTo(b.TpotMs),
+            Objective.Gpus => (a, b) => a.Parallel.Gpus != b.Parallel.Gpus ? a.Parallel.Gpus.CompareTo(b.Parallel.Gpus) : b.OutputTokensPerSPerGpu.CompareTo(a.OutputTokensPerSPerGpu),
+            _ => (a, b) => b.OutputTokensPerSPerGpu.CompareTo(a.OutputTokensPerSPerGpu),
+        };
+        var ranked = plans.OrderBy(p => p.Plan.Infeasible is null ? 0 : 1)
+            .ThenBy(p => p.Plan.Best, Comparer<EstimateResult>.Create(order))
+            .ToList();
+        (EngineKind chosen, PlanResult best) = ranked[0];
+        string Line((EngineKind Engine, PlanResult Plan) p) => string.Create(CultureInfo.InvariantCulture,
+            $"{EngineCapabilities.Name(p.Engine)}: {p.Plan.Best.Parallel.Gpus} GPUs (tp{p.Plan.Best.Parallel.Tp} sp{p.Plan.Best.Parallel.Sp} dp{p.Plan.Best.Parallel.Dp} pp{p.Plan.Best.Parallel.Pp} ep{p.Plan.Best.Parallel.Ep} x{p.Plan.Best.Parallel.Replicas}), {p.Plan.Best.OutputTokensPerSPerGpu:0} output tokens/s per GPU, TPOT {p.Plan.Best.TpotMs:0.0} ms{(p.Plan.Infeasible is null ? string.Empty : " (not feasible)")}");
+        string note = $"engine any: {EngineCapabilities.Name(chosen)} chosen by the objective '{scenario.Objective.ToString().ToLowerInvariant()}' among vLLM, SGLang and TensorRT-LLM";
+        return best with
+        {
+            Best = best.Best with { Assumptions = [.. best.Best.Assumptions, note] },
+            EngineChoice = [.. ranked.Select(Line)],
+            Reproduce = $"{best.Reproduce} --engine {chosen.ToString().ToLowerInvariant()}",
         };
     }
 
