@@ -16,13 +16,20 @@ public sealed record EngineArgumentList(
 /// <summary>
 /// The flags of vLLM (vllm serve), SGLang (sglang.launch_server) and TensorRT-LLM (trtllm-serve) captured from the
 /// engines' own argument-parser source (data/engines/README.md): whether a flag exists and whether a value parses.
+/// The benchmark clients of benchmark.sh (vllm bench serve, sglang.bench_serving, genai-perf profile) are listed the
+/// same way under <see cref="BenchmarkTools"/> (data/engines/bench-args.json).
 /// </summary>
 public static class EngineArguments
 {
     public static readonly IReadOnlyList<string> Engines = ["vllm", "sglang", "trtllm"];
 
+    /// <summary>The benchmark clients, by the name <see cref="EngineCommandLine"/> gives them: vllm bench serve, python -m sglang.bench_serving, genai-perf profile.</summary>
+    public static readonly IReadOnlyList<string> BenchmarkTools = ["vllm-bench", "sglang-bench", "genai-perf"];
+
     private static readonly Lazy<FrozenDictionary<string, EngineArgumentList>> Lists = new(() =>
-        Engines.ToFrozenDictionary(e => e, e => Read(EmbeddedData.ReadText("ParaPlan.Data.Engines.", e + "-args.json"))));
+        Engines.Select(e => Read(EmbeddedData.ReadText("ParaPlan.Data.Engines.", e + "-args.json")))
+            .Concat(ReadTools(EmbeddedData.ReadText("ParaPlan.Data.Engines.", "bench-args.json")))
+            .ToFrozenDictionary(l => l.Engine, l => l));
 
     public static EngineArgumentList For(string engine) =>
         Lists.Value.TryGetValue(engine, out EngineArgumentList? list) ? list : throw new ArgumentException($"unknown engine '{engine}'", nameof(engine));
@@ -100,6 +107,13 @@ public static class EngineArguments
         }
 
         return problems;
+    }
+
+    /// <summary>The tool lists of a file holding several (bench-args.json: <c>tools</c>, each in the form of one engine's file).</summary>
+    internal static IReadOnlyList<EngineArgumentList> ReadTools(string json)
+    {
+        using JsonDocument document = JsonDocument.Parse(json);
+        return [.. document.RootElement.GetProperty("tools").EnumerateArray().Select(t => Read(t.GetRawText()))];
     }
 
     internal static EngineArgumentList Read(string json)

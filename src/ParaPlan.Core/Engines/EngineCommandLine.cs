@@ -3,17 +3,21 @@ namespace ParaPlan.Engines;
 /// <summary>One flag of a command line and the value after it (null when none).</summary>
 public sealed record CommandFlag(string Flag, string? Value);
 
-/// <summary>A printed launch command split into its engine, flags and values.</summary>
+/// <summary>A printed launch or benchmark command split into its engine (or benchmark tool), flags and values.</summary>
 public sealed record EngineCommandLine(string Engine, IReadOnlyList<string> Positional, IReadOnlyList<CommandFlag> Flags)
 {
-    /// <summary>Splits "vllm serve M --tp 8 ...", "python -m sglang.launch_server ..." or "trtllm-serve M ..." (backslash-newline continuations allowed).</summary>
+    /// <summary>
+    /// Splits "vllm serve M --tp 8 ...", "python -m sglang.launch_server ..." or "trtllm-serve M ..." (backslash-newline
+    /// continuations allowed), and the benchmark commands "vllm bench serve ..." (vllm-bench),
+    /// "python -m sglang.bench_serving ..." (sglang-bench) and "genai-perf profile ..." (genai-perf).
+    /// </summary>
     public static EngineCommandLine Parse(string command)
     {
         ArgumentNullException.ThrowIfNull(command);
         string[] tokens = command.Replace("\\\r\n", " ", StringComparison.Ordinal).Replace("\\\n", " ", StringComparison.Ordinal)
             .Split((char[])[' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries);
         // A launcher in front (mpirun ... trtllm-llmapi-launch, srun ...) is not the engine's: parse from the entry point.
-        int entry = Array.FindIndex(tokens, t => t is "vllm" or "python" or "python3" or "trtllm-serve");
+        int entry = Array.FindIndex(tokens, t => t is "vllm" or "python" or "python3" or "trtllm-serve" or "genai-perf");
         if (entry > 0)
         {
             tokens = tokens[entry..];
@@ -24,7 +28,11 @@ public sealed record EngineCommandLine(string Engine, IReadOnlyList<string> Posi
             ["vllm", "serve", ..] => ("vllm", 2),
             ["python" or "python3", "-m", "sglang.launch_server", ..] => ("sglang", 3),
             ["trtllm-serve", ..] => ("trtllm", 1),
-            _ => throw new FormatException("not a vllm serve, sglang.launch_server or trtllm-serve command: " + string.Join(' ', tokens.Take(3))),
+            ["vllm", "bench", "serve", ..] => ("vllm-bench", 3),
+            ["python" or "python3", "-m", "sglang.bench_serving", ..] => ("sglang-bench", 3),
+            ["genai-perf", "profile", ..] => ("genai-perf", 2),
+            _ => throw new FormatException(
+                "not a vllm serve, sglang.launch_server, trtllm-serve, vllm bench serve, sglang.bench_serving or genai-perf profile command: " + string.Join(' ', tokens.Take(3))),
         };
         var positional = new List<string>();
         var flags = new List<CommandFlag>();

@@ -179,7 +179,7 @@ public static class LaunchBundle
         {
             "vllm" => Invariant($"vllm bench serve --model {launch.Model} --dataset-name random --random-input-len {input} --random-output-len {output} --num-prompts {prompts} --max-concurrency {concurrency}"),
             "sglang" => Invariant($"python -m sglang.bench_serving --backend sglang --dataset-name random --random-input-len {input} --random-output-len {output} --random-range-ratio 1 --num-prompts {prompts} --max-concurrency {concurrency}"),
-            _ => Invariant($"genai-perf profile -m {launch.Model} --endpoint-type chat --streaming --synthetic-input-tokens-mean {input} --output-tokens-mean {output} --concurrency {concurrency} --url localhost:8000"),
+            _ => Invariant($"genai-perf profile -m {launch.Model} --service-kind openai --endpoint-type chat --streaming --synthetic-input-tokens-mean {input} --output-tokens-mean {output} --concurrency {concurrency} --url localhost:8000"),
         };
         return new StringBuilder()
             .AppendLine("#!/usr/bin/env bash")
