@@ -10,10 +10,11 @@ namespace ParaPlan.Domain;
 /// <param name="SequenceParallel">Whether the engine serves with ParaPlan's sequence parallelism (sp above 1).</param>
 /// <param name="ExpertParallelWholeStageOnly">Expert parallelism spans every GPU of a stage or none (vLLM's EP = TP x DP).</param>
 /// <param name="AttentionDpNeedsAttentionTp1">With attention DP, attention runs on one GPU per DP rank (TensorRT-LLM).</param>
+/// <param name="AttentionDpNeedsPp1">Attention DP only without pipeline stages (TensorRT-LLM: not verified otherwise).</param>
 /// <param name="Sources">The source of each rule, by rule name.</param>
 public sealed record EngineCapability(
     EngineKind Engine, string Version, bool SequenceParallel, bool ExpertParallelWholeStageOnly, bool AttentionDpNeedsAttentionTp1,
-    IReadOnlyDictionary<string, string> Sources);
+    bool AttentionDpNeedsPp1, IReadOnlyDictionary<string, string> Sources);
 
 /// <summary>The engines' capabilities and the rules they put on a strategy.</summary>
 public static class EngineCapabilities
@@ -53,6 +54,12 @@ public static class EngineCapabilities
                 $"{name}'s attention DP runs attention on one GPU per DP rank: with dp {strategy.DataParallel}, tp x sp must be 1, not {strategy.TensorParallel * strategy.SequenceParallel} ({c.Sources["attention_dp_needs_attention_tp1"]}).")));
         }
 
+        if (c.AttentionDpNeedsPp1 && strategy.DataParallel > 1 && strategy.PipelineParallel > 1)
+        {
+            violations.Add(new("parallel.pp", string.Create(CultureInfo.InvariantCulture,
+                $"{name} is planned with attention DP only on one pipeline stage: with dp {strategy.DataParallel}, pp must be 1, not {strategy.PipelineParallel} ({c.Sources["attention_dp_needs_pp1"]}).")));
+        }
+
         return violations;
     }
 
@@ -85,6 +92,7 @@ public static class EngineCapabilities
                 e.GetProperty("sequence_parallel").GetBoolean(),
                 e.GetProperty("expert_parallel_whole_stage_only").GetBoolean(),
                 e.GetProperty("attention_dp_needs_attention_tp1").GetBoolean(),
+                e.GetProperty("attention_dp_needs_pp1").GetBoolean(),
                 sources);
         }
 

@@ -42,6 +42,9 @@ public class EngineCapabilityTests
         Assert.Equal("parallel.dp", Assert.Single(EngineCapabilities.Check(new ParallelStrategy(tensorParallel: 2, dataParallel: 4, expertParallel: 8), DeepSeek, EngineKind.Trtllm)).Field);
         Assert.Empty(EngineCapabilities.Check(new ParallelStrategy(dataParallel: 8, expertParallel: 8), DeepSeek, EngineKind.Trtllm));
         Assert.Empty(EngineCapabilities.Check(new ParallelStrategy(tensorParallel: 8, expertParallel: 8), DeepSeek, EngineKind.Trtllm));
+        // Attention DP with pipeline stages is not verified on TensorRT-LLM: planned with pp 1 only.
+        Assert.Equal("parallel.pp", Assert.Single(EngineCapabilities.Check(new ParallelStrategy(dataParallel: 8, pipelineParallel: 2, expertParallel: 8), DeepSeek, EngineKind.Trtllm)).Field);
+        Assert.Empty(EngineCapabilities.Check(new ParallelStrategy(dataParallel: 8, pipelineParallel: 2, expertParallel: 8), DeepSeek, EngineKind.Sglang));
     }
 
     [Fact]
