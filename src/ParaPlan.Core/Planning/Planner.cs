@@ -149,6 +149,11 @@ public static class Planner
             }
         }
 
+        if (scenario.Engine == EngineKind.Generic && !scenario.AnyEngine)
+        {
+            assumptions.Add("engine generic: the full strategy space was searched, so no single engine may run this strategy as is; name the engine (vllm, sglang, trtllm) or 'any' to plan only what an engine runs");
+        }
+
         assumptions.AddRange(e.Assumptions);
         return e with { Assumptions = assumptions, Warnings = [.. scenario.Warnings, .. e.Warnings] };
     }
