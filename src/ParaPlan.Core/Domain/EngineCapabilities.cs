@@ -45,13 +45,13 @@ public static class EngineCapabilities
         if (c.ExpertParallelWholeStageOnly && model.IsMoe && ep != 1 && ep != stage)
         {
             violations.Add(new("parallel.ep", string.Create(CultureInfo.InvariantCulture,
-                $"{name}'s expert parallelism spans every GPU of a stage: ep must be 1 or {stage}, not {ep} ({c.Sources["expert_parallel_whole_stage_only"]}).")));
+                $"{name}'s expert parallelism spans every GPU of a stage: ep must be 1 or {stage}, not {ep}; it cannot also tensor-split each expert ({c.Sources["expert_parallel_whole_stage_only"]}).")));
         }
 
         if (c.AttentionDpNeedsAttentionTp1 && strategy.DataParallel > 1 && strategy.TensorParallel * strategy.SequenceParallel > 1)
         {
             violations.Add(new("parallel.dp", string.Create(CultureInfo.InvariantCulture,
-                $"{name}'s attention DP runs attention on one GPU per DP rank: with dp {strategy.DataParallel}, tp x sp must be 1, not {strategy.TensorParallel * strategy.SequenceParallel} ({c.Sources["attention_dp_needs_attention_tp1"]}).")));
+                $"{name}'s attention DP runs attention on one GPU per DP rank (attention tp 1): with dp {strategy.DataParallel}, tp x sp must be 1, not {strategy.TensorParallel * strategy.SequenceParallel} ({c.Sources["attention_dp_needs_attention_tp1"]}).")));
         }
 
         if (c.AttentionDpNeedsPp1 && strategy.DataParallel > 1 && strategy.PipelineParallel > 1)

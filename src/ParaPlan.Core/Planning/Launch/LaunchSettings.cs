@@ -46,6 +46,17 @@ public static class LaunchSettings
     }
 
     /// <summary>
+    /// Whether <paramref name="engine"/> can run the plan's strategy, by the same rules the search applies
+    /// (<see cref="EngineCapabilities"/>, data/engines/capabilities.json); each rule broken becomes a note.
+    /// </summary>
+    internal static bool Expressible(LaunchContext c, EngineKind engine, List<string> notes)
+    {
+        IReadOnlyList<StrategyViolation> unsupported = EngineCapabilities.Check(c.Strategy, c.Scenario.Model, engine);
+        notes.AddRange(unsupported.Select(v => v.ToString()));
+        return unsupported.Count == 0;
+    }
+
+    /// <summary>
     /// When the checkpoint is 16-bit and the plan FP8, vLLM and SGLang quantise on load (<c>--quantization fp8</c>);
     /// other formats need a pre-quantised checkpoint, which a note asks for.
     /// </summary>

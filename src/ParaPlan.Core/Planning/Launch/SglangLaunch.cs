@@ -18,12 +18,7 @@ internal static class SglangLaunch
         Scenario scenario = c.Scenario;
         ParallelStrategy s = c.Strategy;
         var notes = new List<string>();
-        bool expressible = true;
-        if (s.SequenceParallel > 1)
-        {
-            expressible = false;
-            notes.Add($"sp {s.SequenceParallel}: SGLang's launcher has no context-parallel degree for these models");
-        }
+        bool expressible = Expressible(c, EngineKind.Sglang, notes);
 
         long stage = s.GpusPerStage;
         var args = new List<string> { $"python -m sglang.launch_server --model-path {c.Model.Name}", $"--tp-size {stage}" };

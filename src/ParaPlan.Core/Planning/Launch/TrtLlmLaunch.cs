@@ -15,18 +15,7 @@ internal static class TrtLlmLaunch
         Scenario scenario = c.Scenario;
         ParallelStrategy s = c.Strategy;
         var notes = new List<string>();
-        bool expressible = true;
-        if (s.SequenceParallel > 1)
-        {
-            expressible = false;
-            notes.Add($"sp {s.SequenceParallel}: trtllm-serve does not expose context parallelism for these models");
-        }
-
-        if (s.DataParallel > 1 && s.TensorParallel > 1)
-        {
-            expressible = false;
-            notes.Add($"attention dp {s.DataParallel} with attention tp {s.TensorParallel}: TensorRT-LLM's enable_attention_dp runs attention on one GPU per DP rank (attention tp 1)");
-        }
+        bool expressible = Expressible(c, EngineKind.Trtllm, notes);
 
         long stage = s.GpusPerStage;
         int nodes = Nodes(scenario, s);

@@ -23,27 +23,8 @@ internal static class VllmLaunch
         Scenario scenario = c.Scenario;
         ParallelStrategy s = c.Strategy;
         var notes = new List<string>();
-        bool expressible = true;
-        if (s.SequenceParallel > 1)
-        {
-            expressible = false;
-            notes.Add($"sp {s.SequenceParallel}: vLLM has no context parallelism for prefill; it cannot split the sequence this way");
-        }
-
-        bool moe = scenario.Model.IsMoe;
-        long stage = s.GpusPerStage;
-        bool expertParallel = moe && s.ExpertParallel > 1;
-        if (moe && expertParallel && s.ExpertParallel != stage)
-        {
-            expressible = false;
-            notes.Add($"ep {s.ExpertParallel} of {stage} GPUs: with --enable-expert-parallel vLLM spreads the experts over all tp x dp GPUs (ep = {stage}); it cannot also tensor-split each expert");
-        }
-
-        if (moe && s.DataParallel > 1 && !expertParallel)
-        {
-            expressible = false;
-            notes.Add("dp > 1 with ep 1: vLLM's data parallelism without expert parallelism replicates the experts in every DP rank instead of sharing them");
-        }
+        bool expressible = Expressible(c, EngineKind.Vllm, notes);
+        bool expertParallel = scenario.Model.IsMoe && s.ExpertParallel > 1;
 
         var args = new List<string> { $"vllm serve {c.Model.Name}", $"--tensor-parallel-size {s.TensorParallel}" };
         if (s.PipelineParallel > 1)
