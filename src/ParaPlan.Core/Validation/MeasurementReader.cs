@@ -1,4 +1,5 @@
 using System.Globalization;
+using ParaPlan.Domain;
 using ParaPlan.Input;
 
 namespace ParaPlan.Validation;
@@ -38,34 +39,34 @@ public static class MeasurementReader
                 Precision = map.String("precision") ?? string.Empty,
                 KvCacheDtype = map.String("kv_cache_dtype"),
                 Gpu = map.String("gpu") ?? string.Empty,
-                NumGpus = Whole(map, "num_gpus", MaxGpus),
-                Tp = Whole(map, "tp", MaxGpus),
-                Pp = Whole(map, "pp", MaxGpus),
-                Ep = Whole(map, "ep", MaxGpus),
-                Dp = Whole(map, "dp", MaxGpus),
+                NumGpus = map.Integer("num_gpus", GpuCount),
+                Tp = map.Integer("tp", GpuCount),
+                Pp = map.Integer("pp", GpuCount),
+                Ep = map.Integer("ep", GpuCount),
+                Dp = map.Integer("dp", GpuCount),
                 AttentionDp = map.Get("attention_dp") is ScalarNode { Text: { } t } ? t == "true" : null,
                 Disaggregated = map.String("disaggregated"),
                 BatchSize = map.String("batch_size"),
-                Concurrency = Whole(map, "concurrency", MaxRequests),
-                NumRequests = Whole(map, "num_requests", MaxRequests),
-                Isl = Whole(map, "isl", MaxTokens),
-                Osl = Whole(map, "osl", MaxTokens),
-                OslMax = Whole(map, "osl_max", MaxTokens),
+                Concurrency = map.Integer("concurrency", RequestCount),
+                NumRequests = map.Integer("num_requests", RequestCount),
+                Isl = map.Integer("isl", TokenCount),
+                Osl = map.Integer("osl", TokenCount),
+                OslMax = map.Integer("osl_max", TokenCount),
                 Scenario = map.String("scenario") ?? string.Empty,
                 Dataset = map.String("dataset") ?? string.Empty,
                 Notes = map.String("notes") ?? string.Empty,
-                OutputTokensPerSecondPerGpu = Measured(map, "output_tok_s_per_gpu"),
-                TtftMs = Measured(map, "ttft_ms"),
+                OutputTokensPerSecondPerGpu = map.Number("output_tok_s_per_gpu", Figure),
+                TtftMs = map.Number("ttft_ms", Figure),
                 TtftStat = map.String("ttft_stat"),
-                TpotMs = Measured(map, "tpot_ms"),
-                ItlMs = Measured(map, "itl_ms"),
+                TpotMs = map.Number("tpot_ms", Figure),
+                ItlMs = map.Number("itl_ms", Figure),
             });
         }
 
         return records;
     }
 
-    /// <summary>Most GPUs a record's degrees may name (the scenario format's own limit).</summary>
+    /// <summary>Most GPUs a record's degrees may name.</summary>
     public const int MaxGpus = 65_536;
 
     /// <summary>Most requests or sequences a record may state: each is simulated.</summary>
@@ -74,44 +75,13 @@ public static class MeasurementReader
     /// <summary>Longest input or output a record may state, in tokens.</summary>
     public const int MaxTokens = 10_000_000;
 
-    /// <summary>A count the record states: absent or null is "not stated"; anything else must be a whole number in range.</summary>
-    private static int? Whole(MapReader map, string key, int maximum)
-    {
-        double? value = map.Number(key);
-        if (value is not { } v)
-        {
-            return null;
-        }
+    // A record's counts, when stated (absent or null is "not stated"): whole numbers in these ranges.
+    private static readonly FieldLimit GpuCount = new(1, MaxGpus, "no published measurement ran on more GPUs");
+    private static readonly FieldLimit RequestCount = new(1, MaxRequests, "each request is simulated; a million take seconds");
+    private static readonly FieldLimit TokenCount = new(1, MaxTokens, "the longest context windows hold about 10 million tokens");
 
-        if (v != Math.Floor(v))
-        {
-            throw map.Fail(key, $"must be a whole number; got {MapReader.Format(v)}.");
-        }
-
-        if (v < 1)
-        {
-            throw map.Fail(key, $"must be at least 1 (zero and negative counts are not allowed); got {MapReader.Format(v)}.");
-        }
-
-        if (v > maximum)
-        {
-            throw map.Fail(key, $"must be at most {maximum.ToString("N0", CultureInfo.InvariantCulture)}; got {MapReader.Format(v)}.");
-        }
-
-        return (int)v;
-    }
-
-    /// <summary>A measured figure: absent or null is "not measured"; else a number above 0.</summary>
-    private static double? Measured(MapReader map, string key)
-    {
-        double? value = map.Number(key);
-        if (value is { } v && v <= 0)
-        {
-            throw map.Fail(key, $"a measured figure must be above 0; got {MapReader.Format(v)}.");
-        }
-
-        return value;
-    }
+    /// <summary>A measured figure, when stated: a number above 0.</summary>
+    private static readonly FieldLimit Figure = new(0, double.MaxValue, "a measured figure", AboveMinimum: true);
 
     private static string SourceText(MapReader map)
     {

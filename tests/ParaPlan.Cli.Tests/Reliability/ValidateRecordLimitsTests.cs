@@ -13,7 +13,7 @@ public sealed class ValidateRecordLimitsTests
     [Theory]
     [InlineData("d09-validate-isl0.json", "[0].isl", "must be at least 1")]
     [InlineData("d09c-validate-isl-negative.json", "[0].isl", "must be at least 1")]
-    [InlineData("d09b-validate-num-requests-1e9.json", "[0].num_requests", "must be at most 1,000,000")]
+    [InlineData("d09b-validate-num-requests-1e9.json", "[0].num_requests", "1000000000 is more than 1,000,000, the most ParaPlan accepts")]
     public void A_count_out_of_range_is_exit_2_naming_the_record_field(string file, string field, string problem)
     {
         CliRun run = CliRun.Of("validate", Repro(file));
@@ -35,6 +35,6 @@ public sealed class ValidateRecordLimitsTests
         CliRun run = CliRun.Of("validate", path);
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("[0].tpot_ms: a measured figure must be above 0", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+        Assert.Contains("[0].tpot_ms: must be above 0; got 0.", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
     }
 }
