@@ -28,39 +28,57 @@ public static class EngineCapabilities
     public static IReadOnlyList<StrategyViolation> Check(ParallelStrategy strategy, ModelArchitecture model, EngineKind engine)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (For(engine) is not { } c)
+        return For(engine) is { } c
+            ? [.. Broken(strategy, model, c).Select(field => new StrategyViolation(field, Problem(field, strategy, c)))]
+            : [];
+    }
+
+    /// <summary>The field of the first rule <paramref name="strategy"/> breaks on <paramref name="engine"/>, or null: the search's cheap form of <see cref="Check"/>, which words no message.</summary>
+    public static string? FirstUnsupported(ParallelStrategy strategy, ModelArchitecture model, EngineKind engine)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return For(engine) is { } c ? Broken(strategy, model, c).FirstOrDefault() : null;
+    }
+
+    /// <summary>The field of every rule broken (each rule once, here).</summary>
+    private static IEnumerable<string> Broken(ParallelStrategy s, ModelArchitecture model, EngineCapability c)
+    {
+        if (!c.SequenceParallel && s.SequenceParallel > 1)
         {
-            return [];
+            yield return "parallel.sp";
         }
 
-        string name = Name(engine);
-        var violations = new List<StrategyViolation>();
-        if (!c.SequenceParallel && strategy.SequenceParallel > 1)
+        if (c.ExpertParallelWholeStageOnly && model.IsMoe && s.ExpertParallel != 1 && s.ExpertParallel != s.GpusPerStage)
         {
-            violations.Add(new("parallel.sp", $"{name} does not serve with sequence parallelism (sp {strategy.SequenceParallel}); sp must be 1 ({c.Sources["sequence_parallel"]})."));
+            yield return "parallel.ep";
         }
 
-        long stage = strategy.GpusPerStage;
-        int ep = strategy.ExpertParallel;
-        if (c.ExpertParallelWholeStageOnly && model.IsMoe && ep != 1 && ep != stage)
+        if (c.AttentionDpNeedsAttentionTp1 && s.DataParallel > 1 && s.TensorParallel * s.SequenceParallel > 1)
         {
-            violations.Add(new("parallel.ep", string.Create(CultureInfo.InvariantCulture,
-                $"{name}'s expert parallelism spans every GPU of a stage: ep must be 1 or {stage}, not {ep}; it cannot also tensor-split each expert ({c.Sources["expert_parallel_whole_stage_only"]}).")));
+            yield return "parallel.dp";
         }
 
-        if (c.AttentionDpNeedsAttentionTp1 && strategy.DataParallel > 1 && strategy.TensorParallel * strategy.SequenceParallel > 1)
+        if (c.AttentionDpNeedsPp1 && s.DataParallel > 1 && s.PipelineParallel > 1)
         {
-            violations.Add(new("parallel.dp", string.Create(CultureInfo.InvariantCulture,
-                $"{name}'s attention DP runs attention on one GPU per DP rank (attention tp 1): with dp {strategy.DataParallel}, tp x sp must be 1, not {strategy.TensorParallel * strategy.SequenceParallel} ({c.Sources["attention_dp_needs_attention_tp1"]}).")));
+            yield return "parallel.pp";
         }
+    }
 
-        if (c.AttentionDpNeedsPp1 && strategy.DataParallel > 1 && strategy.PipelineParallel > 1)
+    /// <summary>What the broken rule on <paramref name="field"/> says, with its source.</summary>
+    private static string Problem(string field, ParallelStrategy s, EngineCapability c)
+    {
+        string name = Name(c.Engine);
+        return field switch
         {
-            violations.Add(new("parallel.pp", string.Create(CultureInfo.InvariantCulture,
-                $"{name} is planned with attention DP only on one pipeline stage: with dp {strategy.DataParallel}, pp must be 1, not {strategy.PipelineParallel} ({c.Sources["attention_dp_needs_pp1"]}).")));
-        }
-
-        return violations;
+            "parallel.sp" => string.Create(CultureInfo.InvariantCulture,
+                $"{name} does not serve with sequence parallelism (sp {s.SequenceParallel}); sp must be 1 ({c.Sources["sequence_parallel"]})."),
+            "parallel.ep" => string.Create(CultureInfo.InvariantCulture,
+                $"{name}'s expert parallelism spans every GPU of a stage: ep must be 1 or {s.GpusPerStage}, not {s.ExpertParallel}; it cannot also tensor-split each expert ({c.Sources["expert_parallel_whole_stage_only"]})."),
+            "parallel.dp" => string.Create(CultureInfo.InvariantCulture,
+                $"{name}'s attention DP runs attention on one GPU per DP rank (attention tp 1): with dp {s.DataParallel}, tp x sp must be 1, not {s.TensorParallel * s.SequenceParallel} ({c.Sources["attention_dp_needs_attention_tp1"]})."),
+            _ => string.Create(CultureInfo.InvariantCulture,
+                $"{name} is planned with attention DP only on one pipeline stage: with dp {s.DataParallel}, pp must be 1, not {s.PipelineParallel} ({c.Sources["attention_dp_needs_pp1"]})."),
+        };
     }
 
     /// <summary>The engine's name as users write it.</summary>

@@ -222,10 +222,9 @@ public static class StrategySearch
                                 continue;
                             }
 
-                            IReadOnlyList<StrategyViolation> unsupported = EngineCapabilities.Check(strategy, model, engine);
-                            if (unsupported.Count > 0)
+                            if (EngineCapabilities.FirstUnsupported(strategy, model, engine) is { } field)
                             {
-                                Count(rejected, $"engine: {EngineCapabilities.Name(engine)} cannot run this {unsupported[0].Field}", 1);
+                                Count(rejected, $"engine: {EngineCapabilities.Name(engine)} cannot run this {field}", 1);
                                 continue;
                             }
 
