@@ -36,6 +36,11 @@ public static class CliApp
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             error.WriteLine(InputException.OneLine($"paraplan: internal error ({ex.GetType().Name}): {ex.Message}. Please report it with the input that caused it."));
+            if (Environment.GetEnvironmentVariable("PARAPLAN_TRACE") == "1")
+            {
+                error.WriteLine(ex.ToString());
+            }
+
             return ExitCodes.InternalError;
         }
     }

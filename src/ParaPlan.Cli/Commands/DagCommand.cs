@@ -79,7 +79,7 @@ internal static class DagCommand
 
                 var p = plan.Best.Parallel;
                 strategy = new ParallelStrategy(p.Tp, p.Sp, p.Dp, p.Pp, p.Ep, p.Replicas);
-                scenario = scenario with { Workload = new Workload(scenario.Workload.InputTokens, scenario.Workload.OutputTokens, ConcurrencySetting.Of(plan.Best.Concurrency)) };
+                scenario = scenario with { Workload = scenario.Workload.WithConcurrency(ConcurrencySetting.Of(plan.Best.Concurrency)) };
             }
 
             (int first, int last) = ParseLayers(path, parse.GetValue(layers), scenario.Model.LayerCount);

@@ -3,6 +3,7 @@ using ParaPlan.Catalog;
 using ParaPlan.Cli.Rendering;
 using ParaPlan.CostModel;
 using ParaPlan.CostModel.Profiles;
+using ParaPlan.CostModel.Serving.Simulation;
 using ParaPlan.Domain;
 using ParaPlan.Input;
 
@@ -31,6 +32,7 @@ internal static class EstimateCommand
         {
             Description = "Use this many sequences in flight (or max) instead of the scenario's workload.concurrency.",
         };
+        Option<double?> rateOverride = CommandOptions.RequestRate();
         Option<string?> engineOverride = new("--engine")
         {
             Description = "Cost with this engine instead of the scenario's: generic, vllm, sglang or trtllm (what 'plan' prints to reproduce an 'engine: any' plan).",
@@ -40,15 +42,18 @@ internal static class EstimateCommand
         var command = new Command("estimate", """
             Cost the strategy in the scenario's 'parallel': what each GPU holds (weights as each degree really
             splits them, KV cache, activations, runtime reserve), the largest concurrency that fits when the
-            workload says 'max', TTFT (all requests arriving together), TPOT (decode step at the mean context),
-            output and total tokens/s per GPU, the per-operator breakdown of a decode step and of the prefill,
-            expert load, communication groups and every requirement check.
+            workload says 'max', TTFT (in the steady state of the workload's clients or rate; for 'burst', all
+            requests arriving together), TPOT (decode step at the mean context), output and total tokens/s per
+            GPU, the per-operator breakdown of a decode step and of the prefill, expert load, communication
+            groups, a simulation of the workload request by request (P50/P90/P99 of TTFT, TPOT, inter-token and
+            end-to-end latency, achieved and good requests/s, saturation) and every requirement check.
             Exit code 0 when every check passes, 1 when one fails, 2 for bad input (an invalid strategy included).
 
             Examples:
               paraplan estimate examples/qwen3-235b-8xh100.yaml
               paraplan estimate examples/deepseek-v3-2x8xh200.yaml --format json
               paraplan estimate examples/qwen3-235b-8xh100.yaml --parallel tp=1,dp=8,ep=8 --concurrency 128
+              paraplan estimate examples/qwen3-235b-8xh100.yaml --request-rate 2
               paraplan estimate my-deployment.yaml --profiles calibrated.json
             """)
         {
@@ -57,6 +62,7 @@ internal static class EstimateCommand
             skew,
             parallelOverride,
             concurrencyOverride,
+            rateOverride,
             engineOverride,
             profiles,
         };
@@ -85,8 +91,10 @@ internal static class EstimateCommand
 
             if (parse.GetValue(concurrencyOverride) is { } concurrencyText)
             {
-                scenario = scenario with { Workload = new Workload(scenario.Workload.InputTokens, scenario.Workload.OutputTokens, ParseConcurrency(concurrencyText)) };
+                scenario = scenario with { Workload = scenario.Workload with { Concurrency = ParseConcurrency(concurrencyText), Form = WorkloadForm.ClosedLoop, RequestRate = null, Trace = null } };
             }
+
+            scenario = CommandOptions.ApplyRequestRate(scenario, parse.GetValue(rateOverride));
 
             ParallelStrategy strategy = scenario.Parallel
                 ?? throw new InputException(path, "parallel", "estimate needs a strategy (tp, sp, dp, pp, ep, replicas); use 'paraplan plan' to search for one.");
@@ -105,6 +113,7 @@ internal static class EstimateCommand
 
             EfficiencyProfile profile = catalog.Resolve(scenario.Engine, scenario.Hardware.Gpu);
             EstimateResult estimate = Estimator.Estimate(scenario, strategy, profile, routingSkew);
+            estimate = WorkloadSimulator.Attach(scenario, strategy, estimate, profile);
             estimate = estimate with
             {
                 Assumptions = [.. scenario.Assumptions, .. estimate.Assumptions],

@@ -16,6 +16,7 @@ internal static class PlanCommand
         Argument<string> file = CommandOptions.InputFile("A scenario file (YAML or JSON); its 'parallel', if any, is ignored.");
         Option<string> format = CommandOptions.Format();
         Option<string?> profiles = CommandOptions.Profiles();
+        Option<double?> rate = CommandOptions.RequestRate();
         Option<string?> emit = new("--emit")
         {
             Description = "Also write the launch bundle into this folder: per engine a script per node, TensorRT-LLM's extra.yaml, a Kubernetes manifest and a benchmark script with the predicted figures.",
@@ -29,23 +30,29 @@ internal static class PlanCommand
             TensorRT-LLM, the Pareto front of output tokens/s per GPU vs tokens/s per user, and how many candidates
             were rejected for what. Exit code 0 with a feasible plan, 1 when none is (the closest candidate, by how
             much it misses and what would make it feasible are shown), 2 for bad input.
+            At a request rate (workload.request_rate, a trace, or --request-rate) every replica count is tried: the
+            analytical model prunes to the strategies that drain the rate, and a request-by-request simulation of
+            the first of them ranks them against percentile targets such as ttft_ms: {p90: 2000}.
 
             Examples:
               paraplan plan examples/qwen3-235b-8xh100.yaml
               paraplan plan examples/seed-0-qwen3-235b.yaml --format markdown
+              paraplan plan examples/qwen3-235b-rate.yaml
+              paraplan plan examples/qwen3-235b-8xh100.yaml --request-rate 4
               paraplan plan my-deployment.yaml --profiles calibrated.json
             """)
         {
             file,
             format,
             profiles,
+            rate,
             emit,
         };
         command.SetAction(parse =>
         {
             string? profilesFile = parse.GetValue(profiles);
             EfficiencyCatalog catalog = CommandOptions.LoadProfiles(profilesFile);
-            Scenario scenario = ScenarioReader.ReadFile(parse.GetValue(file)!);
+            Scenario scenario = CommandOptions.ApplyRequestRate(ScenarioReader.ReadFile(parse.GetValue(file)!), parse.GetValue(rate));
             PlanResult plan = Planner.Plan(scenario, profiles: catalog);
             if (profilesFile is not null)
             {

@@ -22,7 +22,7 @@ internal static class CheckReportBuilder
             ("GPU", $"{g.Name}: {Figures.Number(g.MemoryGb)} GB, {Figures.Number(g.MemoryBandwidthTbps)} TB/s, TFLOPS {tflops}{efficiency}"),
             ("GPUs", check.Gpus is { } n ? $"{n} available, {check.GpusPerNode} per node" : $"ample (no limit), {check.GpusPerNode} per node"),
             ("Engine", check.Engine),
-            ("Workload", $"input {ConditionText.Range(check.Workload.InputTokens)} tokens, output {check.Workload.OutputTokens} tokens, concurrency {check.Workload.Concurrency}"),
+            ("Workload", check.Workload.Description),
             ("Requirements", ConditionText.Requirements(check.Requirements)),
             ("Objective", check.Objective));
 

@@ -23,6 +23,14 @@ internal static class ConditionText
             parts.Add($"TPOT <= {Figures.Number(tpot)} ms");
         }
 
+        foreach ((string name, ParaPlan.Domain.LatencyTarget? target) in new[] { ("TTFT", r.TtftPercentiles), ("TPOT", r.TpotPercentiles), ("ITL", r.ItlPercentiles), ("end-to-end", r.E2ePercentiles) })
+        {
+            if (target is not null)
+            {
+                parts.Add($"{name} " + string.Join(", ", target.Bounds().Select(b => $"{b.Key.ToUpperInvariant()} <= {Figures.Number(b.Bound)} ms")) + " (simulated)");
+            }
+        }
+
         if (r.MinOutputTokensPerSPerGpu is { } rate)
         {
             parts.Add($">= {Figures.Number(rate)} output tokens/s per GPU");

@@ -18,8 +18,8 @@ internal static class EstimateReportBuilder
         {
             ("Strategy", string.Create(CultureInfo.InvariantCulture, $"tp {p.Tp}, sp {p.Sp}, dp {p.Dp}, pp {p.Pp}, ep {p.Ep}, replicas {p.Replicas} = {p.Gpus} GPUs")),
             ("Concurrency", $"{e.Concurrency} sequences ({Figures.Number(e.RunningSequencesPerGroup, "0.#")} running per {(p.Dp > 1 ? "DP group" : "instance")}; memory allows {Figures.Whole(e.ConcurrencyLimitByMemory)})"),
-            ("TTFT", $"{Ms(e.TtftMs)} until every request has its first token (mean {Ms(e.MeanTtftMs)})"),
-            ("TPOT", $"{Ms(e.TpotMs)} per output token ({Figures.Number(1000 / e.TpotMs, "0.#")} tokens/s per user)"),
+            ("TTFT", TtftText(e)),
+            ("TPOT", $"{Ms(e.TpotMs)} per output token ({Figures.Number(1000 / e.TpotMs, "0.#")} tokens/s per user){(e.PrefillShare is { } share ? $"; the prompts arriving at {Figures.Number(e.OfferedRequestsPerS ?? 0, "0.###")} requests/s take {Figures.Percent(share)} of each instance's time" : string.Empty)}"),
             ("Throughput", $"{Figures.Number(e.OutputTokensPerSPerGpu, "0.#")} output tokens/s per GPU, {Figures.Number(e.TotalTokensPerSPerGpu, "0.#")} total (input + output)"),
             ("Physics bounds", $"decode at most {Figures.Number(e.Bounds.ComputeOutputTokensPerSPerGpu, "0")} tokens/s per GPU by compute ({Figures.Number(e.Bounds.PeakTflops, "0.#")} TFLOPS x efficiency / 2 x active parameters), {Figures.Number(e.Bounds.BandwidthOutputTokensPerSPerGpu, "0")} by memory bandwidth at this batch"),
             ("Source", file),
@@ -35,6 +35,41 @@ internal static class EstimateReportBuilder
         doc.Bullets("Assumptions", e.Assumptions);
         doc.Bullets("Warnings", e.Warnings);
         return doc;
+    }
+
+    /// <summary>The analytical TTFT in words: what it means depends on how the requests arrive.</summary>
+    public static string TtftText(EstimateResult e) => e.Arrival switch
+    {
+        "burst" => $"{Ms(e.TtftMs)} until every request of the burst has its first token (mean {Ms(e.MeanTtftMs)})",
+        "closed_loop" => $"{Ms(e.TtftMs)} in the steady state, longest prompt (mean {Ms(e.MeanTtftMs)}; {Ms(e.BurstTtftMs)} if all {e.Concurrency} arrived at once)",
+        _ => $"{Ms(e.TtftMs)} mean at {Figures.Number(e.OfferedRequestsPerS ?? 0, "0.###")} requests/s, longest prompt{(e.Saturated ? " (SATURATED: the queue grows without bound)" : string.Empty)}",
+    };
+
+    /// <summary>The simulation's figures: percentiles, request rates, Little's law's terms, KV pool use.</summary>
+    public static void Simulation(ReportDocument doc, EstimateResult e)
+    {
+        if (e.Simulation is not { } s)
+        {
+            return;
+        }
+
+        doc.Heading($"Serving the workload, simulated request by request ({Figures.Whole(s.Requests)} requests, seed {s.Seed})", 2);
+        doc.Table(
+            ["Latency (ms)", "mean>", "P50>", "P90>", "P99>"],
+            [
+                Row("TTFT", s.Latency.TtftMs),
+                Row("TPOT", s.Latency.TpotMs),
+                Row("inter-token (ITL)", s.Latency.ItlMs),
+                Row("end to end", s.Latency.E2eMs),
+            ]);
+        doc.Facts(
+            ("Requests/s", $"{Figures.Number(s.AchievedRequestsPerS, "0.###")} served of {Figures.Number(s.OfferedRequestsPerS, "0.###")} offered; goodput {Figures.Number(s.GoodputRequestsPerS, "0.###")} ({Figures.Percent(s.GoodFraction)} of the requests meet every per-request target)"),
+            ("In flight", $"{Figures.Number(s.MeanRunningSequences, "0.#")} requests in the deployment on average, {Figures.Number(s.MeanBatchSequences, "0.#")} of them in the engines' batches"),
+            ("KV pool", $"{Figures.Percent(s.MeanKvPoolUse)} in use on average, {Figures.Percent(s.PeakKvPoolUse)} at the peak; {Figures.Whole(s.Preemptions)} preemptions{(s.RejectedRequests > 0 ? $"; {Figures.Whole(s.RejectedRequests)} requests never fit and were dropped" : string.Empty)}"),
+            ("Saturated", s.Saturated ? $"YES: the queue waiting for admission grows by {Figures.Number(s.BacklogGrowth, "0.###")} per request sent; the offered rate is more than this deployment drains" : "no"));
+
+        static IReadOnlyList<string> Row(string name, LatencySummary l) =>
+            [name, Figures.Number(l.Mean, "0.#"), Figures.Number(l.P50, "0.#"), Figures.Number(l.P90, "0.#"), Figures.Number(l.P99, "0.#")];
     }
 
     /// <summary>What <c>--profiles</c> laid over the built-in profiles, and the entries the estimate used.</summary>
@@ -58,6 +93,7 @@ internal static class EstimateReportBuilder
 
         doc.Heading("Checks", 2);
         doc.Table(["Check", "Result", "Detail"], e.Checks.Select(c => (IReadOnlyList<string>)[c.Name, c.Passed ? "pass" : "FAIL", c.Detail]));
+        Simulation(doc, e);
 
         Phase(doc, $"Decode step ({Figures.Number(e.Decode.TokensPerStep, "0.#")} tokens per step, per stage): where the time goes", e.Decode);
         Phase(doc, $"Prefill for TTFT ({e.Prefill.Steps} chunk(s) of {Figures.Number(e.Prefill.TokensPerStep, "0")} tokens): where the time goes", e.Prefill);

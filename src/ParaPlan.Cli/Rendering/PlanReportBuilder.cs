@@ -30,7 +30,7 @@ internal static class PlanReportBuilder
             ("Model", $"{conditions.Model.Name}: {Figures.Parameters(conditions.Model.TotalParameters)} total, {Figures.Parameters(conditions.Model.ActiveParameters)} active per token, {conditions.Model.NumHiddenLayers} layers"),
             ("GPU", $"{conditions.Gpu.Name}, {Figures.Number(conditions.Gpu.MemoryGb)} GB, {Figures.Number(conditions.Gpu.MemoryBandwidthTbps)} TB/s; {(conditions.Gpus is { } n ? $"{n} available" : $"ample (searched up to {plan.Search.GpuBudget})")}, {conditions.GpusPerNode} per node"),
             ("Precision", $"weights {conditions.Precision.Weights}{CheckReportBuilder.PrecisionModules(conditions.Precision)}, KV cache {conditions.Precision.KvCache}"),
-            ("Workload", $"input {ConditionText.Range(conditions.Workload.InputTokens)} tokens, output {conditions.Workload.OutputTokens}, concurrency {conditions.Workload.Concurrency}"),
+            ("Workload", conditions.Workload.Description),
             ("Requirements", ConditionText.Requirements(conditions.Requirements)),
         };
         if (profilesFile is not null)
@@ -44,7 +44,7 @@ internal static class PlanReportBuilder
         doc.Facts(
             ("Strategy", string.Create(CultureInfo.InvariantCulture, $"tp {p.Tp}, sp {p.Sp}, dp {p.Dp}, pp {p.Pp}, ep {p.Ep}, replicas {p.Replicas}: {p.Gpus} GPUs ({p.Gpus / p.Replicas} per instance)")),
             ("Concurrency", $"{b.Concurrency} sequences in flight"),
-            ("TTFT", $"{EstimateReportBuilder.Ms(b.TtftMs)} (every request arriving at once; mean {EstimateReportBuilder.Ms(b.MeanTtftMs)})"),
+            ("TTFT", EstimateReportBuilder.TtftText(b)),
             ("TPOT", $"{EstimateReportBuilder.Ms(b.TpotMs)} at the mean context, {EstimateReportBuilder.Ms(b.TpotLongestPromptMs)} with the longest prompts ({Figures.Number(1000 / b.TpotMs, "0.#")} tokens/s per user)"),
             ("Throughput", $"{Figures.Number(b.OutputTokensPerSPerGpu, "0.#")} output tokens/s per GPU, {Figures.Number(b.TotalTokensPerSPerGpu, "0.#")} total; {Figures.Number(b.OutputTokensPerSPerGpu * p.Gpus, "0")} output tokens/s in all"),
             ("Memory", $"{Figures.Number(b.MemoryPerGpuGb.Total, "0.0")} of {Figures.Number(b.MemoryPerGpuGb.Limit, "0.0")} GB allowed per GPU"));

@@ -71,6 +71,12 @@ public static class Calibrator
         int concurrency = scenario.Workload.Concurrency.Sequences
             ?? throw new InputException(path, "workload.concurrency", "calibrate needs the number of requests the run kept in flight, not max.");
         BenchmarkRun run = SelectRun(runs, concurrency, runNumber, resultFile);
+        if (RunPattern.IsBurst(run))
+        {
+            // A burst's requests arrive together: the estimate's TTFT figures are the burst form's.
+            scenario = scenario with { Workload = scenario.Workload with { Form = WorkloadForm.Burst } };
+        }
+
         (string engine, string gpu) = Entry(scenario, entry);
         var warnings = new List<string>();
         Compare(scenario, strategy, concurrency, run, warnings);

@@ -46,7 +46,7 @@ public static class ScenarioReader
         Precision precision = ReadPrecision(map, model.Architecture.CheckpointPrecision, assumptions);
         HardwareSpec hardware = ReadHardware(map, precision, assumptions);
         EngineKind engine = ReadEngine(map, assumptions);
-        Workload workload = ScenarioSections.ReadWorkload(map, assumptions);
+        Workload workload = WorkloadReader.Read(map, baseDirectory, assumptions);
         ParallelStrategy? parallel = ScenarioSections.ReadParallel(map, workload);
         Requirements requirements = ScenarioSections.ReadRequirements(map, assumptions);
         Objective objective = ReadObjective(map);

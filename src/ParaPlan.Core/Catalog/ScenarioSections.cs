@@ -11,9 +11,8 @@ namespace ParaPlan.Catalog;
 internal static class ScenarioSections
 {
     private static readonly string[] ParallelKeys = ["tp", "sp", "dp", "pp", "ep", "replicas"];
-    private static readonly string[] WorkloadKeys = ["input_tokens", "output_tokens", "concurrency"];
-    private static readonly string[] RangeKeys = ["min", "max"];
-    private static readonly string[] RequirementKeys = ["ttft_ms", "tpot_ms", "min_output_tokens_per_s_per_gpu", "max_memory_utilization"];
+    private static readonly string[] RequirementKeys = ["ttft_ms", "tpot_ms", "itl_ms", "e2e_ms", "min_output_tokens_per_s_per_gpu", "max_memory_utilization"];
+    private static readonly string[] PercentileKeys = ["mean", "p50", "p90", "p99"];
 
     /// <summary>
     /// The strategy as written, each degree within <see cref="FieldLimits.Degree"/>; sp no more than the longest
@@ -50,74 +49,6 @@ internal static class ScenarioSections
         return new ParallelStrategy(degrees["tp"], degrees["sp"], degrees["dp"], degrees["pp"], degrees["ep"], degrees["replicas"]);
     }
 
-    public static Workload ReadWorkload(MapReader map, List<string> assumptions)
-    {
-        MapReader? workload = map.Map("workload");
-        if (workload is null && map.Has("workload"))
-        {
-            throw map.Fail("workload", "expected a map with input_tokens, output_tokens and concurrency.");
-        }
-
-        workload?.RejectUnknownKeys(WorkloadKeys, "workload");
-        TokenRange input;
-        InputNode? inputNode = workload?.Get("input_tokens");
-        if (inputNode is null)
-        {
-            input = TokenRange.Fixed(Defaults.InputTokens);
-            assumptions.Add(string.Create(CultureInfo.InvariantCulture, $"workload.input_tokens not given: {Defaults.InputTokens} assumed"));
-        }
-        else if (inputNode is MapNode)
-        {
-            MapReader range = workload!.Map("input_tokens")!;
-            range.RejectUnknownKeys(RangeKeys, "an input range");
-            int min = range.RequiredInteger("min", FieldLimits.Tokens);
-            int max = range.RequiredInteger("max", FieldLimits.Tokens);
-            if (max < min)
-            {
-                throw range.Fail("max", string.Create(CultureInfo.InvariantCulture, $"must be at least min {min}; got {max}."));
-            }
-
-            input = new TokenRange(min, max);
-        }
-        else
-        {
-            input = TokenRange.Fixed(workload!.RequiredInteger("input_tokens", FieldLimits.Tokens));
-        }
-
-        int output;
-        if (workload?.Integer("output_tokens", FieldLimits.Tokens) is { } stated)
-        {
-            output = stated;
-        }
-        else
-        {
-            output = Defaults.OutputTokens;
-            assumptions.Add(string.Create(CultureInfo.InvariantCulture, $"workload.output_tokens not given: {Defaults.OutputTokens} assumed"));
-        }
-
-        ConcurrencySetting concurrency;
-        InputNode? concurrencyNode = workload?.Get("concurrency");
-        if (concurrencyNode is null)
-        {
-            concurrency = ConcurrencySetting.Max;
-            assumptions.Add("workload.concurrency not given: max (the most sequences that fit memory) assumed");
-        }
-        else if (concurrencyNode is ScalarNode { Text: { } text } && text.Trim().Equals("max", StringComparison.OrdinalIgnoreCase))
-        {
-            concurrency = ConcurrencySetting.Max;
-        }
-        else if (concurrencyNode is ScalarNode { IsQuoted: false } || concurrencyNode is ScalarNode { Text: { } t } && double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-        {
-            concurrency = ConcurrencySetting.Of(workload!.RequiredInteger("concurrency", FieldLimits.Concurrency));
-        }
-        else
-        {
-            throw workload!.Fail("concurrency", $"expected a number of sequences or 'max', found {concurrencyNode.Describe()}.");
-        }
-
-        return new Workload(input, output, concurrency);
-    }
-
     public static Requirements ReadRequirements(MapReader map, List<string> assumptions)
     {
         MapReader? requirements = map.Map("requirements");
@@ -141,10 +72,43 @@ internal static class ScenarioSections
         }
 
         return new Requirements(
-            requirements?.Number("ttft_ms", FieldLimits.Milliseconds),
-            requirements?.Number("tpot_ms", FieldLimits.Milliseconds),
+            Scalar(requirements, "ttft_ms"),
+            Scalar(requirements, "tpot_ms"),
             requirements?.Number("min_output_tokens_per_s_per_gpu", FieldLimits.TokensPerSecondPerGpu),
-            maxMemory ?? Requirements.DefaultMaxMemoryUtilization);
+            maxMemory ?? Requirements.DefaultMaxMemoryUtilization)
+        {
+            TtftTarget = Target(requirements, "ttft_ms"),
+            TpotTarget = Target(requirements, "tpot_ms"),
+            ItlTarget = Target(requirements, "itl_ms") ?? (requirements?.Number("itl_ms", FieldLimits.Milliseconds) is { } itl ? new LatencyTarget(Mean: itl) : null),
+            E2eTarget = Target(requirements, "e2e_ms") ?? (requirements?.Number("e2e_ms", FieldLimits.Milliseconds) is { } e2e ? new LatencyTarget(Mean: e2e) : null),
+        };
+    }
+
+    /// <summary>A requirement written as one number (the estimate's headline figure), else null.</summary>
+    private static double? Scalar(MapReader? requirements, string key) =>
+        requirements?.Get(key) is MapNode ? null : requirements?.Number(key, FieldLimits.Milliseconds);
+
+    /// <summary>A requirement written as percentiles, <c>{p90: 2000, p99: 4000}</c> (docs/serving-at-a-rate.md), else null.</summary>
+    private static LatencyTarget? Target(MapReader? requirements, string key)
+    {
+        if (requirements?.Get(key) is not MapNode)
+        {
+            return null;
+        }
+
+        MapReader target = requirements.Map(key)!;
+        target.RejectUnknownKeys(PercentileKeys, $"requirements.{key} (percentiles)");
+        var result = new LatencyTarget(
+            target.Number("mean", FieldLimits.Milliseconds),
+            target.Number("p50", FieldLimits.Milliseconds),
+            target.Number("p90", FieldLimits.Milliseconds),
+            target.Number("p99", FieldLimits.Milliseconds));
+        if (!result.Bounds().Any())
+        {
+            throw requirements.Fail(key, "expected at least one of mean, p50, p90, p99 (ms), such as {p90: 2000}.");
+        }
+
+        return result;
     }
 
     public static Dictionary<string, double> ReadClaims(MapReader map)

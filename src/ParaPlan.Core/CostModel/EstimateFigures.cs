@@ -15,4 +15,10 @@ public readonly record struct EstimateFigures(
     double TotalTokensPerSPerGpu)
 {
     public bool FitsMemory => MemoryTotalGb <= MemoryLimitGb;
+
+    /// <summary>At a request rate: true when the most sequences that fit drain fewer requests per second than arrive.</summary>
+    public bool Saturated { get; init; }
+
+    /// <summary>At a request rate: requests per second the deployment completes at these figures (its capacity when saturated); 0 otherwise.</summary>
+    public double RequestsPerS { get; init; }
 }

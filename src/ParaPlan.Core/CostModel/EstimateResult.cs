@@ -41,6 +41,33 @@ public sealed record EstimateResult
     /// <summary>Mean time to first token when the requests arrive together (half the prefill queue on average).</summary>
     public required double MeanTtftMs { get; init; }
 
+    /// <summary>TTFT of the last of <see cref="Concurrency"/> requests arriving at once (the burst form's <c>ttft_ms</c>).</summary>
+    public required double BurstTtftMs { get; init; }
+
+    /// <summary>How the requests arrive: closed_loop, burst, request_rate or trace.</summary>
+    public string Arrival { get; init; } = "closed_loop";
+
+    /// <summary>Requests per second offered (request-rate and trace forms), else null.</summary>
+    public double? OfferedRequestsPerS { get; init; }
+
+    /// <summary>At a request rate, the analytical path's verdict: the most sequences that fit drain fewer requests than arrive.</summary>
+    public bool Saturated { get; init; }
+
+    /// <summary>At a request rate: the share of an instance's time its prompts' prefill takes (TPOT is the decode step over 1 minus it).</summary>
+    public double? PrefillShare { get; init; }
+
+    /// <summary>The simulation of the workload (percentiles, goodput, Little's law), when it was run.</summary>
+    public ServingSimulationReport? Simulation { get; init; }
+
+    /// <summary><c>latency.ttft_ms</c>, ...: percentiles over the simulated requests; null when no simulation ran.</summary>
+    public LatencyPercentiles? Latency => Simulation?.Latency;
+
+    public double? AchievedRequestsPerS => Simulation?.AchievedRequestsPerS;
+
+    public double? MeanRunningSequences => Simulation?.MeanRunningSequences;
+
+    public double? GoodputRequestsPerS => Simulation?.GoodputRequestsPerS;
+
     /// <summary>Prefill of every running sequence at the mean prompt length: the prefill share of a throughput cycle.</summary>
     public required double CyclePrefillMs { get; init; }
 
@@ -63,6 +90,14 @@ public sealed record EstimateResult
     /// <summary>Time (ms) of one engine step prefilling a given number of prompt tokens per DP group, at the mean prompt length.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public Func<double, double>? PrefillStepAt { get; init; }
+
+    /// <summary>Decode step time (ms) at sequences per DP group and their mean context (the simulation's step function).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Func<double, double, double>? DecodeStepAtContext { get; init; }
+
+    /// <summary>Prefill step time (ms) at prompt tokens per DP group and the prompts' length.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Func<double, double, double>? PrefillStepAtPrompt { get; init; }
 
     /// <summary>Sequences each DP group runs at once (the engine's cap may hold some back).</summary>
     public required double RunningSequencesPerGroup { get; init; }

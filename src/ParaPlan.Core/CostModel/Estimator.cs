@@ -74,5 +74,12 @@ public static class Estimator
             _model.Compute(out EstimateFigures figures, concurrency);
             return figures;
         }
+
+        /// <summary>The figures of the scenario's own workload (at a request rate: the sequences in flight the rate asks for).</summary>
+        public EstimateFigures Figures()
+        {
+            _model.Compute(out EstimateFigures figures);
+            return figures;
+        }
     }
 }

@@ -104,6 +104,23 @@ public static class FieldLimits
 
     public static FieldLimit Milliseconds { get; } = new(0.001, 86_400_000, "that is a whole day");
 
+    /// <summary>Requests per second offered to the whole deployment (workload.request_rate, --request-rate).</summary>
+    public static FieldLimit RequestRate { get; } = new(0.0001, 1_000_000, "a million requests per second is beyond any one deployment", AboveMinimum: false);
+
+    /// <summary>Gamma-arrival burstiness (shape): 1 is Poisson, below 1 burstier, above 1 more regular (vLLM's --burstiness).</summary>
+    public static FieldLimit Burstiness { get; } = new(0.01, 1_000, "a shape of 1,000 is already a metronome");
+
+    /// <summary>Requests one simulation serves (workload.requests); bounds its time and memory.</summary>
+    public static FieldLimit SimulatedRequests { get; } = new(1, MaxSimulatedRequests, "a million requests simulate in seconds; more only costs time");
+
+    public const int MaxSimulatedRequests = 1_000_000;
+
+    /// <summary>The lognormal's sigma (the standard deviation of the log of the length).</summary>
+    public static FieldLimit LogSigma { get; } = new(0, 5, "a sigma of 5 spreads lengths over ten orders of magnitude");
+
+    /// <summary>The seed of a simulation's arrivals and lengths.</summary>
+    public static FieldLimit Seed { get; } = new(0, int.MaxValue, "a seed is a 32-bit whole number");
+
     public static FieldLimit TokensPerSecondPerGpu { get; } = new(0.001, 10_000_000, "a GPU produces at most tens of thousands of tokens/s");
 
     /// <summary>The fraction of a GPU's memory a plan may fill (max_memory_utilization).</summary>

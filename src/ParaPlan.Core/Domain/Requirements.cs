@@ -40,4 +40,19 @@ public sealed record Requirements
 
     /// <summary>Fraction of GPU memory a plan may fill (engines reserve the rest).</summary>
     public double MaxMemoryUtilization { get; }
+
+    /// <summary>TTFT percentiles over the simulated requests (<c>ttft_ms: {p90: ...}</c>).</summary>
+    public LatencyTarget? TtftTarget { get; init; }
+
+    /// <summary>TPOT percentiles over the simulated requests.</summary>
+    public LatencyTarget? TpotTarget { get; init; }
+
+    /// <summary>Percentiles of the gaps between consecutive tokens (every gap of every request).</summary>
+    public LatencyTarget? ItlTarget { get; init; }
+
+    /// <summary>End-to-end latency percentiles (request sent to its last token).</summary>
+    public LatencyTarget? E2eTarget { get; init; }
+
+    /// <summary>True when a requirement is stated as percentiles: only a simulation can check it.</summary>
+    public bool HasPercentiles => TtftTarget is not null || TpotTarget is not null || ItlTarget is not null || E2eTarget is not null;
 }

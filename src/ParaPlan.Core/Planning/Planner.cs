@@ -2,6 +2,7 @@ using System.Globalization;
 using ParaPlan.Catalog;
 using ParaPlan.CostModel;
 using ParaPlan.CostModel.Profiles;
+using ParaPlan.CostModel.Serving.Simulation;
 using ParaPlan.Domain;
 using ParaPlan.Reports;
 using ParaPlan.Search;
@@ -65,29 +66,47 @@ public static class Planner
 
         SearchResult search = StrategySearch.Run(scenario, options, profiles);
         EstimateResult Full(Candidate c) => Complete(scenario, c, search.Profile);
-        EstimateResult best = Full(search.Best);
-        var alternatives = search.Alternatives.Select(Full).ToList();
+        Candidate chosen = search.Best;
+        EstimateResult best;
+        string? infeasible = search.Infeasible;
+        List<EstimateResult> alternatives;
+        var notes = new List<string>();
+        if (search.Infeasible is null && (scenario.Workload.IsOpenLoop || scenario.Requirements.HasPercentiles))
+        {
+            // The analytical path pruned; the simulation ranks the survivors (docs/serving-at-a-rate.md, "Planning at a rate").
+            SimulationRanking ranking = SimulationRanking.Rank(scenario, search, Full);
+            chosen = ranking.Chosen;
+            best = ranking.Best;
+            infeasible = ranking.Infeasible;
+            alternatives = [.. ranking.Others.Take(options?.Alternatives ?? new SearchOptions().Alternatives)];
+            notes.Add(ranking.Note);
+        }
+        else
+        {
+            best = WorkloadSimulator.Attach(scenario, search.Best.Strategy, Full(search.Best), search.Profile);
+            alternatives = [.. search.Alternatives.Select(Full)];
+        }
+
         var pareto = search.Pareto.Select(Full).ToList();
-        IReadOnlyList<GpuAssignment> map = RankLayout.Map(search.Best.Strategy, scenario.Model, scenario.Hardware.GpusPerNode);
+        IReadOnlyList<GpuAssignment> map = RankLayout.Map(chosen.Strategy, scenario.Model, scenario.Hardware.GpusPerNode);
         return new PlanResult
         {
-            Best = best,
+            Best = notes.Count == 0 ? best : best with { Assumptions = [.. best.Assumptions, .. notes] },
             Alternatives = alternatives,
             Pareto = pareto,
             Search = search.Statistics with { ElapsedMs = Math.Round(search.Statistics.ElapsedMs, 1) },
-            Infeasible = search.Infeasible,
+            Infeasible = infeasible,
             Objective = scenario.Objective.ToString().ToLowerInvariant(),
             Why = [.. alternatives.Select(a => WhyNot(best, a, scenario.Objective))],
             Misses = search.Misses,
             Suggestions = search.Infeasible is null || !suggest ? [] : Suggestions(scenario, search, profiles),
             Mapping = map,
-            ModuleDivision = ModuleDivisionCheck.Of(map, search.Best.Strategy, scenario.Model),
-            Launch = LaunchSettings.For(scenario, search.Best.Strategy, best),
-            Reproduce = Reproduction(scenario, search.Best),
+            ModuleDivision = ModuleDivisionCheck.Of(map, chosen.Strategy, scenario.Model),
+            Launch = LaunchSettings.For(scenario, chosen.Strategy, best),
+            Reproduce = Reproduction(scenario, chosen),
         };
     }
 
-    /// <summary>Engines <c>engine: any</c> compares.</summary>
     private static readonly EngineKind[] NamedEngines = [EngineKind.Vllm, EngineKind.Sglang, EngineKind.Trtllm];
 
     /// <summary>
@@ -126,20 +145,28 @@ public static class Planner
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(candidate);
         ParallelStrategy s = candidate.Strategy;
+        string load = scenario.Workload.IsOpenLoop && scenario.Workload.RequestRate is { } rate
+            ? string.Create(CultureInfo.InvariantCulture, $"--request-rate {rate:0.####}")
+            : string.Create(CultureInfo.InvariantCulture, $"--concurrency {candidate.Figures.Concurrency}");
         return string.Create(CultureInfo.InvariantCulture,
-            $"paraplan estimate {scenario.SourcePath} --parallel tp={s.TensorParallel},sp={s.SequenceParallel},dp={s.DataParallel},pp={s.PipelineParallel},ep={s.ExpertParallel},replicas={s.Replicas} --concurrency {candidate.Figures.Concurrency}");
+            $"paraplan estimate {scenario.SourcePath} --parallel tp={s.TensorParallel},sp={s.SequenceParallel},dp={s.DataParallel},pp={s.PipelineParallel},ep={s.ExpertParallel},replicas={s.Replicas} {load}");
     }
 
     /// <summary>The full estimate of a candidate, with the scenario's assumptions and warnings.</summary>
     private static EstimateResult Complete(Scenario scenario, Candidate candidate, EfficiencyProfile profile)
     {
-        Scenario fixedConcurrency = scenario with
+        // At a request rate the sequences in flight follow from the rate (Little's law); otherwise the search's choice.
+        Scenario fixedConcurrency = scenario.Workload.IsOpenLoop ? scenario : scenario with
         {
-            Workload = new Workload(scenario.Workload.InputTokens, scenario.Workload.OutputTokens, ConcurrencySetting.Of(candidate.Figures.Concurrency)),
+            Workload = scenario.Workload.WithConcurrency(ConcurrencySetting.Of(candidate.Figures.Concurrency)),
         };
         EstimateResult e = Estimator.Estimate(fixedConcurrency, candidate.Strategy, profile);
         var assumptions = new List<string>(scenario.Assumptions);
-        if (scenario.Workload.Concurrency.IsMax)
+        if (scenario.Workload.IsOpenLoop)
+        {
+            assumptions.Add(string.Create(CultureInfo.InvariantCulture, $"sequences in flight at {scenario.Workload.RequestRate:0.###} requests/s: {candidate.Figures.Concurrency} (Little's law on the analytical latency; memory allows {candidate.Figures.ConcurrencyLimitByMemory})"));
+        }
+        else if (scenario.Workload.Concurrency.IsMax)
         {
             assumptions.Add($"concurrency chosen by the search: {candidate.Figures.Concurrency} (memory allows {candidate.Figures.ConcurrencyLimitByMemory})");
             if (scenario.Objective == Objective.Latency)
@@ -225,7 +252,7 @@ public static class Planner
         {
             Scenario unconstrained = scenario with
             {
-                Workload = new Workload(scenario.Workload.InputTokens, scenario.Workload.OutputTokens, ConcurrencySetting.Max),
+                Workload = scenario.Workload.WithConcurrency(ConcurrencySetting.Max),
                 Requirements = new Requirements(maxMemoryUtilization: r.MaxMemoryUtilization),
                 Objective = Objective.Throughput,
             };
@@ -239,7 +266,7 @@ public static class Planner
 
         if (r.TpotMs is { } tpot)
         {
-            Scenario single = scenario with { Workload = new Workload(scenario.Workload.InputTokens, scenario.Workload.OutputTokens, ConcurrencySetting.Of(1)), Requirements = new Requirements(maxMemoryUtilization: r.MaxMemoryUtilization) };
+            Scenario single = scenario with { Workload = scenario.Workload.WithConcurrency(ConcurrencySetting.Of(1)), Requirements = new Requirements(maxMemoryUtilization: r.MaxMemoryUtilization) };
             SearchResult fastest = StrategySearch.Run(single with { Objective = Objective.Latency }, profiles: profiles);
             double lowest = fastest.Best.Figures.TpotLongestPromptMs;
             if (lowest > tpot)
@@ -268,7 +295,7 @@ public static class Planner
         {
             for (int lower = concurrency / 2; lower >= 1; lower /= 2)
             {
-                Scenario fewer = scenario with { Workload = new Workload(scenario.Workload.InputTokens, scenario.Workload.OutputTokens, ConcurrencySetting.Of(lower)) };
+                Scenario fewer = scenario with { Workload = scenario.Workload.WithConcurrency(ConcurrencySetting.Of(lower)) };
                 SearchResult result = StrategySearch.Run(fewer, profiles: profiles);
                 if (result.Infeasible is null)
                 {
@@ -283,7 +310,7 @@ public static class Planner
             // Per-GPU throughput grows with the batch: more sequences in flight amortise the weight reads.
             foreach (ConcurrencySetting more in ConcurrencyFactors.Select(f => ConcurrencySetting.Of(current * f)).Append(ConcurrencySetting.Max))
             {
-                SearchResult result = StrategySearch.Run(scenario with { Workload = new Workload(scenario.Workload.InputTokens, scenario.Workload.OutputTokens, more) }, profiles: profiles);
+                SearchResult result = StrategySearch.Run(scenario with { Workload = scenario.Workload.WithConcurrency(more) }, profiles: profiles);
                 if (result.Infeasible is null)
                 {
                     suggestions.Add(string.Create(CultureInfo.InvariantCulture,
@@ -296,7 +323,7 @@ public static class Planner
         if (search.Misses.Any(m => m.Requirement == "ttft_ms") && scenario.Workload.InputTokens.Max > 256)
         {
             TokenRange shorter = new(Math.Min(scenario.Workload.InputTokens.Min, scenario.Workload.InputTokens.Max / 2), scenario.Workload.InputTokens.Max / 2);
-            SearchResult result = StrategySearch.Run(scenario with { Workload = new Workload(shorter, scenario.Workload.OutputTokens, scenario.Workload.Concurrency) }, profiles: profiles);
+            SearchResult result = StrategySearch.Run(scenario with { Workload = scenario.Workload with { InputTokens = shorter, InputLengths = null } }, profiles: profiles);
             if (result.Infeasible is null)
             {
                 suggestions.Add($"shorter inputs: with prompts up to {shorter.Max} tokens the best plan ({result.Best.Strategy}) meets every requirement");

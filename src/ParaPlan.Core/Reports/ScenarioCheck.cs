@@ -64,10 +64,21 @@ public sealed record ScenarioCheck
             Workload = new WorkloadSummary(
                 new RangeSummary(scenario.Workload.InputTokens.Min, scenario.Workload.InputTokens.Max),
                 scenario.Workload.OutputTokens,
-                scenario.Workload.Concurrency.ToString()),
+                scenario.Workload.Concurrency.ToString())
+            {
+                Arrival = EstimateReportArrival(scenario.Workload.Form),
+                RequestRate = scenario.Workload.IsOpenLoop ? scenario.Workload.RequestRate : null,
+                Description = $"input {(scenario.Workload.InputLengths?.ToString() ?? (scenario.Workload.InputTokens.IsFixed ? scenario.Workload.InputTokens.Min.ToString(System.Globalization.CultureInfo.InvariantCulture) : scenario.Workload.InputTokens.Min + ".." + scenario.Workload.InputTokens.Max))} tokens, output {scenario.Workload.OutputLengths?.ToString() ?? scenario.Workload.OutputTokens.ToString(System.Globalization.CultureInfo.InvariantCulture)}, {scenario.Workload.ArrivalText}",
+            },
             Requirements = new RequirementsSummary(
                 scenario.Requirements.TtftMs, scenario.Requirements.TpotMs,
-                scenario.Requirements.MinOutputTokensPerSecondPerGpu, scenario.Requirements.MaxMemoryUtilization),
+                scenario.Requirements.MinOutputTokensPerSecondPerGpu, scenario.Requirements.MaxMemoryUtilization)
+            {
+                TtftPercentiles = scenario.Requirements.TtftTarget,
+                TpotPercentiles = scenario.Requirements.TpotTarget,
+                ItlPercentiles = scenario.Requirements.ItlTarget,
+                E2ePercentiles = scenario.Requirements.E2eTarget,
+            },
             Objective = scenario.Objective.ToString().ToLowerInvariant(),
             Parallel = scenario.Parallel is { } p ? StrategySummary.From(p) : null,
             Valid = violations.Count == 0,
@@ -77,6 +88,8 @@ public sealed record ScenarioCheck
             Warnings = scenario.Warnings,
         };
     }
+
+    private static string EstimateReportArrival(WorkloadForm form) => ParaPlan.CostModel.Reporting.EstimateReport.ArrivalName(form);
 }
 
 /// <summary>The precision as the contract writes it, with each module's own format when it differs from the weights'.</summary>
@@ -109,9 +122,32 @@ public sealed record PrecisionSummary(string Weights, string Activations, string
 
 public sealed record RangeSummary(int Min, int Max);
 
-public sealed record WorkloadSummary(RangeSummary InputTokens, int OutputTokens, string Concurrency);
+public sealed record WorkloadSummary(RangeSummary InputTokens, int OutputTokens, string Concurrency)
+{
+    /// <summary>closed_loop, burst, request_rate or trace.</summary>
+    public string Arrival { get; init; } = "closed_loop";
 
-public sealed record RequirementsSummary(double? TtftMs, double? TpotMs, double? MinOutputTokensPerSPerGpu, double MaxMemoryUtilization);
+    /// <summary>Requests per second offered (request_rate, trace), else null.</summary>
+    public double? RequestRate { get; init; }
+
+    /// <summary>The workload in words (lengths' laws and arrivals).</summary>
+    public string Description { get; init; } = string.Empty;
+}
+
+public sealed record RequirementsSummary(double? TtftMs, double? TpotMs, double? MinOutputTokensPerSPerGpu, double MaxMemoryUtilization)
+{
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public LatencyTarget? TtftPercentiles { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public LatencyTarget? TpotPercentiles { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public LatencyTarget? ItlPercentiles { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public LatencyTarget? E2ePercentiles { get; init; }
+}
 
 /// <summary>A strategy as the contract writes it, with the GPU count it implies.</summary>
 public sealed record StrategySummary(int Tp, int Sp, int Dp, int Pp, int Ep, int Replicas, long Gpus)

@@ -6,7 +6,11 @@ using ParaPlan.Domain;
 namespace ParaPlan.Search;
 
 /// <summary>What a search looks for beyond the objective.</summary>
-public sealed record SearchOptions(int Alternatives = 5, int ParetoPoints = 24);
+public sealed record SearchOptions(int Alternatives = 5, int ParetoPoints = 24)
+{
+    /// <summary>Feasible candidates kept in the objective's order for the simulation to rank (request rates, percentile targets).</summary>
+    public int Ranked { get; init; } = 48;
+}
 
 /// <summary>One costed (strategy, concurrency).</summary>
 public sealed record Candidate(ParallelStrategy Strategy, EstimateFigures Figures, ConcurrencySetting Concurrency)
@@ -43,6 +47,9 @@ public sealed record SearchResult
 
     public IReadOnlyList<RequirementMiss> Misses { get; init; } = [];
 
+    /// <summary>The first feasible candidates in the objective's order (<see cref="SearchOptions.Ranked"/>); empty when none is feasible.</summary>
+    public IReadOnlyList<Candidate> Ranked { get; init; } = [];
+
     public required EfficiencyProfile Profile { get; init; }
 
     internal static SearchResult From(
@@ -65,6 +72,7 @@ public sealed record SearchResult
             {
                 Best = feasible[0],
                 Alternatives = [.. feasible.Skip(1).Take(options.Alternatives)],
+                Ranked = [.. feasible.Take(Math.Max(options.Ranked, options.Alternatives + 1))],
                 Pareto = pareto,
                 Statistics = stats,
                 Profile = profile,

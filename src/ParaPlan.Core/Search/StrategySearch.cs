@@ -105,9 +105,16 @@ public static class StrategySearch
                 {
                     var strategy = new ParallelStrategy(instance.TensorParallel, instance.SequenceParallel, instance.DataParallel, instance.PipelineParallel, instance.ExpertParallel, replicas);
                     Estimator.PreparedEstimate prepared = Estimator.Prepare(scenario, strategy, profile);
-                    foreach (ConcurrencySetting concurrency in ConcurrencyChoices(scenario, strategy, prepared))
+                    if (scenario.Workload.IsOpenLoop)
                     {
-                        tally.Add(new Candidate(strategy, prepared.Figures(concurrency), concurrency));
+                        tally.Add(new Candidate(strategy, prepared.Figures(), ConcurrencySetting.Max));
+                    }
+                    else
+                    {
+                        foreach (ConcurrencySetting concurrency in ConcurrencyChoices(scenario, strategy, prepared))
+                        {
+                            tally.Add(new Candidate(strategy, prepared.Figures(concurrency), concurrency));
+                        }
                     }
 
                     tally.EndStrategy();
@@ -151,6 +158,11 @@ public static class StrategySearch
             return "memory: weights + KV cache + activations exceed the memory allowed";
         }
 
+        if (f.Saturated)
+        {
+            return "request rate: more requests arrive than the deployment drains";
+        }
+
         if (requirements.TtftMs is { } ttft && f.TtftMs > ttft)
         {
             return "ttft above the requirement";
@@ -161,6 +173,18 @@ public static class StrategySearch
             return "tpot above the requirement";
         }
 
+        // Percentile targets are the simulation's to check; the analytical mean prunes: a mean above a P90, P99 or
+        // mean bound will not meet it (a P50 may sit below the mean, so it prunes nothing).
+        if (AboveTarget(f.TtftMs, requirements.TtftTarget))
+        {
+            return "ttft: the analytical mean is above a percentile requirement";
+        }
+
+        if (AboveTarget(f.TpotLongestPromptMs, requirements.TpotTarget) || AboveTarget(f.TpotMs, requirements.ItlTarget))
+        {
+            return "tpot: the analytical mean is above a percentile requirement";
+        }
+
         if (requirements.MinOutputTokensPerSecondPerGpu is { } rate && f.OutputTokensPerSPerGpu < rate)
         {
             return "throughput below the requirement";
@@ -168,6 +192,9 @@ public static class StrategySearch
 
         return null;
     }
+
+    private static bool AboveTarget(double mean, LatencyTarget? target) =>
+        target is not null && target.Bounds().Any(b => b.Key != "p50" && mean > b.Bound);
 
     /// <summary>
     /// Every valid single-instance strategy (replicas 1) of at most <paramref name="budget"/> GPUs. Strategies that
@@ -256,6 +283,14 @@ public static class StrategySearch
     internal static IEnumerable<int> ReplicaChoices(int budget, long instanceGpus, Scenario scenario)
     {
         int most = (int)Math.Max(1, budget / instanceGpus);
+        if (scenario.Workload.IsOpenLoop)
+        {
+            // At a request rate every replica count is a different deployment: the fewest that drain the rate and
+            // meet the targets is the answer.
+            List<int> all = [.. Enumerable.Range(1, most)];
+            return all.Count <= MaxReplicaChoices ? all : Thin(all);
+        }
+
         if (scenario.Workload.Concurrency.IsMax)
         {
             return [scenario.Objective == Objective.Gpus ? 1 : most];

@@ -125,6 +125,11 @@ internal sealed class EstimateReport
             Gpu = gpu.Id,
             Engine = _scenario.Engine.ToString().ToLowerInvariant(),
             MeanTtftMs = o.MeanTtftMs,
+            BurstTtftMs = o.BurstTtftMs,
+            Arrival = ArrivalName(o.Workload.Form),
+            OfferedRequestsPerS = o.Workload.IsOpenLoop ? o.Workload.RequestRate : null,
+            DecodeStepAtContext = o.DecodeStepAtContext,
+            PrefillStepAtPrompt = o.PrefillStepAtPrompt,
             CyclePrefillMs = o.MeanPrefill.TotalMs,
             CyclePrefillSteps = o.MeanPrefill.Steps,
             QueuedWaves = o.Waves,
@@ -287,4 +292,13 @@ internal sealed class EstimateReport
     private static double Round(double value) => Math.Round(value, 4);
 
     private static string Num(double value, string format = "0.##") => value.ToString(format, CultureInfo.InvariantCulture);
+
+    /// <summary>The workload form as the JSON and the scenario name it.</summary>
+    public static string ArrivalName(WorkloadForm form) => form switch
+    {
+        WorkloadForm.Burst => "burst",
+        WorkloadForm.RequestRate => "request_rate",
+        WorkloadForm.Trace => "trace",
+        _ => "closed_loop",
+    };
 }

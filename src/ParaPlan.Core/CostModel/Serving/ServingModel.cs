@@ -61,7 +61,12 @@ internal sealed class ServingModel
     /// <param name="concurrencyOverride">Sequences in flight instead of the scenario's (the search tries several).</param>
     public EstimateResult? Compute(out EstimateFigures figures, ConcurrencySetting? concurrencyOverride = null)
     {
-        Workload workload = concurrencyOverride is { } c ? new Workload(_scenario.Workload.InputTokens, _scenario.Workload.OutputTokens, c) : _scenario.Workload;
+        if (concurrencyOverride is null && _scenario.Workload.IsOpenLoop && _scenario.Workload.RequestRate is { } rate)
+        {
+            return AtRate(rate, out figures);
+        }
+
+        Workload workload = concurrencyOverride is { } c ? _scenario.Workload with { Concurrency = c } : _scenario.Workload;
         Requirements requirements = _scenario.Requirements;
         int replicas = _strategy.Replicas;
         double capacity = _scenario.Hardware.Gpu.MemoryGb;
@@ -132,8 +137,24 @@ internal sealed class ServingModel
         FrontEndPlan frontEnd = FrontEndSizing.Size(outputPerGpu * instanceGpus, outputPerGpu * instanceGpus / Math.Max(1, workload.OutputTokens), _profile);
         double admissionMs = Math.Ceiling(Math.Ceiling(perGroupRequested) * _dp / frontEnd.ApiServers) * _profile.ApiServerRequestMs;
         double firstTokensMs = ttftPrefill.TotalMs + interleavedMs;
-        double ttftMs = _profile.RequestOverheadMs + admissionMs + firstTokensMs + ((waves - 1) * (ttftPrefill.TotalMs + (workload.OutputTokens * tpotMs)));
-        double meanTtftMs = _profile.RequestOverheadMs + (admissionMs / 2) + (firstTokensMs * (ttftPrefill.Steps + 1) / (2.0 * ttftPrefill.Steps)) + ((waves - 1) / 2 * (ttftPrefill.TotalMs + (workload.OutputTokens * tpotMs)));
+        double burstTtftMs = _profile.RequestOverheadMs + admissionMs + firstTokensMs + ((waves - 1) * (ttftPrefill.TotalMs + (workload.OutputTokens * tpotMs)));
+        double burstMeanTtftMs = _profile.RequestOverheadMs + (admissionMs / 2) + (firstTokensMs * (ttftPrefill.Steps + 1) / (2.0 * ttftPrefill.Steps)) + ((waves - 1) / 2 * (ttftPrefill.TotalMs + (workload.OutputTokens * tpotMs)));
+        double ttftMs, meanTtftMs;
+        if (workload.Form == WorkloadForm.Burst)
+        {
+            ttftMs = burstTtftMs;
+            meanTtftMs = burstMeanTtftMs;
+        }
+        else
+        {
+            // Clients (or arrivals at a rate) in their steady state: one request's prompt, chunked beside the
+            // decode steps of the others, after the prompts queued ahead of it (docs/serving-at-a-rate.md, "TTFT in
+            // the steady state").
+            double arrivalsPerMsPerGroup = running / Math.Max(1e-9, cycleMs);
+            double variability = workload.IsOpenLoop ? 1 / workload.Burstiness : Math.Max(0, (perGroupRequested - 1) / Math.Max(1, perGroupRequested));
+            ttftMs = SteadyTtftMs(workload.InputTokens.Max, meanInput, running, microBatches, decodeContext, arrivalsPerMsPerGroup, variability);
+            meanTtftMs = workload.InputTokens.IsFixed ? ttftMs : SteadyTtftMs(meanInput, meanInput, running, microBatches, decodeContext, arrivalsPerMsPerGroup, variability);
+        }
 
         figures = new EstimateFigures(concurrency, concurrencyByMemory, memory.Weights, memory.KvCache, memory.Total, memory.Limit, ttftMs, tpotMs, tpotLongestMs, outputPerGpu, totalPerGpu);
         if (!_report)
@@ -168,11 +189,130 @@ internal sealed class ServingModel
             TotalPerGpu = totalPerGpu,
             TtftMs = ttftMs,
             MeanTtftMs = meanTtftMs,
+            BurstTtftMs = burstTtftMs,
             DecodeStepAt = perGroup => DecodeStep(perGroup / MicroBatches(perGroup * _dp), decodeContext, MicroBatches(perGroup * _dp), breakdown: false).TotalMs,
             PrefillStepAt = tokensPerGroup => PrefillChunkMs(tokensPerGroup, meanInput),
+            DecodeStepAtContext = DecodeStepMs,
+            PrefillStepAtPrompt = PrefillStepMs,
         };
         return new EstimateReport(_scenario, _strategy, _profile, _skew, _shard, _layout, _physics).Build(outcome);
     }
+
+    /// <summary>
+    /// The figures at a request rate (docs/serving-at-a-rate.md, "The analytical path"). The sequences in flight are
+    /// those Little's law asks for, C = rate x latency(C), found by iterating from one sequence (latency rises with
+    /// C, so the iteration climbs to the smallest fixed point), with latency = TTFT + (output - 1) x TPOT. TPOT is
+    /// the decode step stretched by the prompts that arrive meanwhile: an instance's steps carry one prompt's
+    /// prefill per arrival, so a share rho = (rate / replicas) x (one prompt's prefill time) of its time goes to
+    /// prompts and TPOT = decode step / (1 - rho) (the DP groups of an instance step together, so every group's
+    /// prompts stall all of them). Output tokens/s are what the rate asks for. Saturated when even the most
+    /// sequences that fit cannot reach the rate, or the prompts alone take 95% of the time.
+    /// </summary>
+    private EstimateResult? AtRate(double rate, out EstimateFigures figures)
+    {
+        Workload workload = _scenario.Workload;
+        double perInstanceMs = rate / 1000 / _strategy.Replicas;
+        double prefillOneMs = PrefillPass(1, workload.InputTokens.Mean, breakdown: false).TotalMs;
+        double rho = perInstanceMs * prefillOneMs;
+        double stretch = 1 / (1 - Math.Min(rho, MaxPrefillShare));
+        Compute(out EstimateFigures most, ConcurrencySetting.Max);
+        double LatencyS(EstimateFigures f) => (f.TtftMs + (Math.Max(0, workload.OutputTokens - 1) * f.TpotMs * stretch)) / 1000;
+        bool saturated = rho >= MaxPrefillShare || most.Concurrency / LatencyS(most) < rate;
+        int c = most.Concurrency;
+        EstimateFigures at = most;
+        if (!saturated)
+        {
+            c = 1;
+            for (int i = 0; i < MaxRateIterations; i++)
+            {
+                Compute(out at, ConcurrencySetting.Of(c));
+                int next = (int)Math.Clamp(Math.Ceiling(rate * LatencyS(at)), 1, most.Concurrency);
+                if (next <= c)
+                {
+                    break;
+                }
+
+                c = next;
+            }
+        }
+
+        double drained = saturated ? Math.Min(rate, most.Concurrency / LatencyS(most)) * (rho >= MaxPrefillShare ? MaxPrefillShare / rho : 1) : rate;
+        double gpus = _strategy.GpuCount;
+        figures = at with
+        {
+            TpotMs = at.TpotMs * stretch,
+            TpotLongestPromptMs = at.TpotLongestPromptMs * stretch,
+            OutputTokensPerSPerGpu = drained * workload.OutputTokens / gpus,
+            TotalTokensPerSPerGpu = drained * (workload.InputTokens.Mean + workload.OutputTokens) / gpus,
+            Saturated = saturated,
+            RequestsPerS = drained,
+        };
+        if (!_report)
+        {
+            return null;
+        }
+
+        EstimateResult? result = Compute(out _, ConcurrencySetting.Of(c));
+        return result! with
+        {
+            TpotMs = figures.TpotMs,
+            TpotLongestPromptMs = figures.TpotLongestPromptMs,
+            OutputTokensPerSPerGpu = figures.OutputTokensPerSPerGpu,
+            TotalTokensPerSPerGpu = figures.TotalTokensPerSPerGpu,
+            Saturated = saturated,
+            PrefillShare = rho,
+        };
+    }
+
+    /// <summary>The share of an instance's time its prompts may take before a rate counts as saturated.</summary>
+    internal const double MaxPrefillShare = 0.95;
+
+    internal const int MaxRateIterations = 40;
+
+    /// <summary>
+    /// Mean time to the first token of a request of <paramref name="prompt"/> tokens in a steady stream: the request
+    /// overhead and its admission; half of the step in flight when it arrives; the wait for the prompts queued ahead
+    /// (Kingman's G/G/1 approximation rho / (1 - rho) x (ca^2 + cs^2) / 2 x S, service S the prefill of a
+    /// mean prompt, cs = 0 for a deterministic service, ca^2 given as <paramref name="arrivalVariability"/>, rho
+    /// capped at 0.95); and its own prefill, chunked beside the decode tokens of the sequences already running (a
+    /// prefill-first engine pauses them instead).
+    /// </summary>
+    private double SteadyTtftMs(double prompt, double meanPrompt, double running, int microBatches, double decodeContext, double arrivalsPerMsPerGroup, double arrivalVariability)
+    {
+        double others = Math.Max(0, running - 1);
+        double decodeMs = others > 0 ? DecodeStep(others / microBatches, decodeContext, microBatches, breakdown: false).TotalMs : 0;
+        double ownMs = PromptServiceMs(prompt, others, decodeMs, out _);
+        _ = PromptServiceMs(meanPrompt, others, decodeMs, out double meanPrefillOnlyMs);
+        double rho = Math.Min(0.95, arrivalsPerMsPerGroup * meanPrefillOnlyMs);
+        double wait = rho / (1 - rho) * arrivalVariability / 2 * meanPrefillOnlyMs;
+        double residual = decodeMs / 2;
+        return _profile.RequestOverheadMs + _profile.ApiServerRequestMs + residual + wait + ownMs;
+    }
+
+    /// <summary>Time from a prompt's first chunk to its first token with <paramref name="others"/> sequences decoding beside it; <paramref name="prefillOnlyMs"/> the prefill part alone.</summary>
+    private double PromptServiceMs(double prompt, double others, double decodeMs, out double prefillOnlyMs)
+    {
+        double room = _profile.PrefillFirst ? _profile.MaxBatchedTokens : Math.Max(1, _profile.MaxBatchedTokens - others);
+        double chunk = Math.Min(prompt, room);
+        int steps = (int)Math.Ceiling(prompt / chunk);
+        double chunkMs = PrefillChunkMs(chunk, prompt);
+        prefillOnlyMs = steps * chunkMs;
+        double mixed = _profile.PrefillFirst || others <= 0 ? chunkMs : chunkMs + decodeMs - _profile.StepOverheadMs;
+        return steps * mixed;
+    }
+
+    /// <summary>
+    /// One decode step of <paramref name="perGroup"/> sequences per DP group reading <paramref name="context"/> cached
+    /// tokens on average (the simulation's step function), ms.
+    /// </summary>
+    public double DecodeStepMs(double perGroup, double context)
+    {
+        int microBatches = MicroBatches(perGroup * _dp);
+        return DecodeStep(Math.Max(perGroup, 1e-9) / microBatches, Math.Max(1, context), microBatches, breakdown: false).TotalMs;
+    }
+
+    /// <summary>One step prefilling <paramref name="tokensPerGroup"/> prompt tokens per DP group from prompts of <paramref name="promptTokens"/> tokens, ms.</summary>
+    public double PrefillStepMs(double tokensPerGroup, double promptTokens) => PrefillChunkMs(tokensPerGroup, Math.Max(1, promptTokens));
 
     /// <summary>Micro-batches in flight through the pipeline: one per stage, never more than the running sequences.</summary>
     private int MicroBatches(double runningInstance) => (int)Math.Max(1, Math.Min(_pp, Math.Floor(runningInstance)));

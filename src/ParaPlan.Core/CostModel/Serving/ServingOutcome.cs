@@ -55,6 +55,15 @@ internal sealed record ServingOutcome
 
     public required double MeanTtftMs { get; init; }
 
+    /// <summary>TTFT of the last request when every one arrives at once (the burst form's headline).</summary>
+    public required double BurstTtftMs { get; init; }
+
+    /// <summary>Decode step time (ms) at sequences per DP group and their mean context.</summary>
+    public required Func<double, double, double> DecodeStepAtContext { get; init; }
+
+    /// <summary>Prefill step time (ms) at prompt tokens per DP group and the prompts' length.</summary>
+    public required Func<double, double, double> PrefillStepAtPrompt { get; init; }
+
     public required Func<double, double> DecodeStepAt { get; init; }
 
     public required Func<double, double> PrefillStepAt { get; init; }
