@@ -105,7 +105,7 @@ public static class FieldLimits
     public static FieldLimit Milliseconds { get; } = new(0.001, 86_400_000, "that is a whole day");
 
     /// <summary>Requests per second offered to the whole deployment (workload.request_rate, --request-rate).</summary>
-    public static FieldLimit RequestRate { get; } = new(0.0001, 1_000_000, "a million requests per second is beyond any one deployment", AboveMinimum: false);
+    public static FieldLimit RequestRate { get; } = new(0.001, 1_000_000, "a million requests per second is beyond any one deployment");
 
     /// <summary>Gamma-arrival burstiness (shape): 1 is Poisson, below 1 burstier, above 1 more regular (vLLM's --burstiness).</summary>
     public static FieldLimit Burstiness { get; } = new(0.01, 1_000, "a shape of 1,000 is already a metronome");

@@ -48,6 +48,7 @@ public static class TraceReader
         }
 
         var requests = new List<TracedRequest>();
+        long? firstTicks = null; // times are kept relative to the first row's in whole ticks (ms since year 1 lose precision as a double)
         int lineNumber = 1;
         foreach (string raw in text.Split('\n').Skip(1))
         {
@@ -69,7 +70,8 @@ public static class TraceReader
                 throw new InputException(path, $"line {lineNumber}: TIMESTAMP", $"expected a date and time such as 2023-11-16 18:15:46.6805900, found '{Clip(cells[time])}'.", lineNumber);
             }
 
-            Add(requests, path, lineNumber, at.UtcTicks / (double)TimeSpan.TicksPerMillisecond, Length(cells[context], "ContextTokens"), Length(cells[generated], "GeneratedTokens"));
+            firstTicks ??= at.UtcTicks;
+            Add(requests, path, lineNumber, (at.UtcTicks - firstTicks.Value) / (double)TimeSpan.TicksPerMillisecond, Length(cells[context], "ContextTokens"), Length(cells[generated], "GeneratedTokens"));
         }
 
         return requests;

@@ -60,6 +60,7 @@ public static class MeasurementReader
                 TtftStat = map.String("ttft_stat"),
                 TpotMs = map.Number("tpot_ms", Figure),
                 ItlMs = map.Number("itl_ms", Figure),
+                RequestsPerS = map.Number("request_per_s", Figure),
             });
         }
 

@@ -76,4 +76,7 @@ public sealed record MeasurementRecord
     public double? TpotMs { get; init; }
 
     public double? ItlMs { get; init; }
+
+    /// <summary>Requests per second the run served (request_per_s): for runs at a request rate, the rate the simulation is driven at.</summary>
+    public double? RequestsPerS { get; init; }
 }

@@ -24,6 +24,9 @@ public enum MeasurementMode
 
     /// <summary>A fixed number of clients each sending the next request when the last finishes (steady state).</summary>
     ClosedLoop,
+
+    /// <summary>Requests arriving at a rate (Poisson): simulated request by request; percentiles compared where stated.</summary>
+    RequestRate,
 }
 
 /// <summary>A record the cost model can express: the scenario to estimate and how to compare.</summary>
@@ -101,6 +104,17 @@ public static class RecordMapper
             return null!;
         }
 
+        (LengthDistribution ShareGptInput, LengthDistribution ShareGptOutput) sharegpt = LengthDistribution.ShareGpt();
+        bool sharegptLengths = mode == MeasurementMode.RequestRate && (record.Isl is null || record.Osl is null) && IsShareGpt(record);
+        if (sharegptLengths)
+        {
+            record = record with
+            {
+                Isl = record.Isl ?? (int)Math.Round(sharegpt.ShareGptInput.Mean),
+                Osl = record.Osl ?? (int)Math.Round(sharegpt.ShareGptOutput.Mean),
+            };
+        }
+
         if (record.Isl is not { } isl || record.Osl is not { } osl)
         {
             skipReason = "input or output length not stated";
@@ -133,6 +147,9 @@ public static class RecordMapper
 
                 concurrency = record.Concurrency is { } c ? ConcurrencySetting.Of(c) : ConcurrencySetting.Max;
                 break;
+            case MeasurementMode.RequestRate:
+                concurrency = ConcurrencySetting.Max;
+                break;
             default:
                 if (record.Concurrency is not { } clients)
                 {
@@ -154,7 +171,16 @@ public static class RecordMapper
             Hardware = new HardwareSpec(gpu, (int)strategy.Value.GpuCount, gpu.GpusPerNode),
             Engine = engine.Value,
             Parallel = strategy,
-            Workload = new Workload(TokenRange.Fixed(isl), osl, concurrency),
+            Workload = mode != MeasurementMode.RequestRate
+                ? new Workload(TokenRange.Fixed(isl), osl, concurrency)
+                : new Workload(sharegptLengths ? sharegpt.ShareGptInput.Range : TokenRange.Fixed(isl), osl, concurrency)
+                {
+                    Form = WorkloadForm.RequestRate,
+                    RequestRate = record.RequestsPerS,
+                    InputLengths = sharegptLengths ? sharegpt.ShareGptInput : null,
+                    OutputLengths = sharegptLengths ? sharegpt.ShareGptOutput : null,
+                    Requests = record.NumRequests ?? 1000,
+                },
             Requirements = new Requirements(maxMemoryUtilization: 0.9),
             Objective = Objective.Throughput,
         };
@@ -183,10 +209,18 @@ public static class RecordMapper
 
         if (scenario.Contains("mlperf server", StringComparison.Ordinal) || scenario.Contains("poisson", StringComparison.Ordinal))
         {
-            return "Poisson arrivals at a target rate: queueing is not modelled";
-        }
+            mode = MeasurementMode.RequestRate;
+            if (record.RequestsPerS is null)
+            {
+                return "Poisson arrivals at a rate the record does not state (request_per_s)";
+            }
 
-        if (scenario.Contains("first-token latency", StringComparison.Ordinal))
+            if (record.Isl is null && !IsShareGpt(record))
+            {
+                return "Poisson arrivals at a target rate: the input length is not stated (and the dataset is not ShareGPT, whose lengths ParaPlan knows)";
+            }
+        }
+        else if (scenario.Contains("first-token latency", StringComparison.Ordinal))
         {
             mode = MeasurementMode.BatchOneLatency;
         }
@@ -463,4 +497,6 @@ public static class RecordMapper
         string digits = new(text.Replace(",", string.Empty, StringComparison.Ordinal).SkipWhile(c => !char.IsDigit(c)).TakeWhile(char.IsDigit).ToArray());
         return int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && !text.Contains("tokens", StringComparison.Ordinal) ? value : null;
     }
+
+    private static bool IsShareGpt(MeasurementRecord record) => record.Dataset.Contains("ShareGPT", StringComparison.OrdinalIgnoreCase);
 }

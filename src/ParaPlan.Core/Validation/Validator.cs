@@ -1,6 +1,7 @@
 using ParaPlan.CostModel;
 using ParaPlan.CostModel.Profiles;
 using ParaPlan.CostModel.Serving;
+using ParaPlan.CostModel.Serving.Simulation;
 using ParaPlan.Domain;
 using ParaPlan.Validation.Harness;
 
@@ -151,6 +152,23 @@ public static class Validator
                     Add(Tpot, r.TpotMs ?? r.ItlMs, r.TpotMs is null ? loop.MeanItlMs : loop.MeanTpotMs, r.TpotMs is null ? "measured ITL vs simulated mean gap between tokens" : "closed loop simulated step by step: mean over requests of (last - first token) / (output - 1)");
                     break;
                 }
+
+            case MeasurementMode.RequestRate:
+                {
+                    // Arrivals at the run's rate, simulated request by request (docs/serving-at-a-rate.md): the means,
+                    // and the percentiles the record states.
+                    ServingSimulationReport sim = WorkloadSimulator.Simulate(scenario, mapped.Strategy, e, profile);
+                    string how = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{sim.Requests} requests at {scenario.Workload.RequestRate:0.##}/s simulated request by request");
+                    Add(OutputThroughput, r.OutputTokensPerSecondPerGpu, sim.OutputTokensPerS / mapped.Strategy.GpuCount, $"{how}: output tokens / time");
+                    Add(Ttft, r.TtftMs, StatIsMedian(r.TtftStat) ? sim.Latency.TtftMs.P50 : sim.Latency.TtftMs.Mean, $"{how}: {(StatIsMedian(r.TtftStat) ? "median" : "mean")} TTFT");
+                    foreach ((string key, double measured) in StatedPercentiles(r.TtftStat))
+                    {
+                        Add($"ttft_{key}_ms", measured, sim.Latency.TtftMs.At(key), $"{how}: {key.ToUpperInvariant()} TTFT");
+                    }
+
+                    Add(Tpot, r.TpotMs ?? r.ItlMs, r.TpotMs is null ? sim.Latency.ItlMs.Mean : sim.Latency.TpotMs.Mean, r.TpotMs is null ? $"{how}: measured ITL vs the simulated mean gap between tokens" : $"{how}: mean TPOT");
+                    break;
+                }
         }
 
         return rows;
@@ -230,6 +248,27 @@ public static class Validator
 
     private static bool VariedLengths(MeasurementRecord record) =>
         record.Dataset.Contains("ShareGPT", StringComparison.OrdinalIgnoreCase);
+
+    private static bool StatIsMedian(string? stat) =>
+        stat is not null && (stat.StartsWith("median", StringComparison.OrdinalIgnoreCase) || stat.StartsWith("p50", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The percentiles a record's ttft_stat states beside its headline, such as "mean (median 58.7, p99 117.7)": p50 and p99 (p90 when stated).</summary>
+    internal static IEnumerable<(string Key, double Value)> StatedPercentiles(string? stat)
+    {
+        if (stat is null)
+        {
+            return [];
+        }
+
+        var found = new List<(string, double)>();
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(stat, @"(median|p50|p90|p99)\s+([0-9]+(?:\.[0-9]+)?)", System.Text.RegularExpressions.RegexOptions.IgnoreCase))
+        {
+            string key = m.Groups[1].Value.Equals("median", StringComparison.OrdinalIgnoreCase) ? "p50" : m.Groups[1].Value.ToLowerInvariant();
+            found.Add((key, double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return found;
+    }
 
     public static MetricSummary Summarise(string metric, List<double> errors)
     {

@@ -40,8 +40,9 @@ public class ValidationTests
     [Fact]
     public void Median_error_per_metric_stays_within_the_figures_the_README_reports()
     {
-        // published-measurements.json, 54 of 75 expressed: 22.4%, 7.1%, 14.6%.
-        AssertMediansAtMost(Report.Value, throughput: 22.9, tpot: 7.6, ttft: 15.1);
+        // published-measurements.json, 55 of 75 expressed (the vLLM Poisson run at 1 request/s since issue 21's
+        // simulation of a request rate): 22.4%, 6.8%, 15.2%.
+        AssertMediansAtMost(Report.Value, throughput: 22.9, tpot: 7.3, ttft: 15.7);
     }
 
     [Fact]

@@ -298,6 +298,7 @@ internal sealed class SimulationRun
                 return 1; // a queued request may be admitted as soon as a step ends
             }
 
+            // Stale entries (preempted requests) may bound the jump early; that only shortens it.
             if (g.Finishes.TryPeek(out _, out long at))
             {
                 jump = Math.Min(jump, Math.Max(1, at - instance.DecodeSteps));
@@ -350,11 +351,11 @@ internal sealed class SimulationRun
             instance.LastEmit = end;
             foreach (Group g in instance.Groups)
             {
-                while (g.Finishes.TryPeek(out int i, out long at) && at <= instance.DecodeSteps)
+                while (g.Finishes.TryPeek(out (int Request, int Version) entry, out long at) && at <= instance.DecodeSteps)
                 {
                     g.Finishes.Dequeue();
-                    Request r = _req[i];
-                    if (r.Version != r.FinishVersion || r.State != State.Decoding)
+                    Request r = _req[entry.Request];
+                    if (r.Version != entry.Version || r.State != State.Decoding)
                     {
                         continue; // preempted since it was queued
                     }
@@ -400,7 +401,7 @@ internal sealed class SimulationRun
                 else
                 {
                     g.StartDecoding(r, instance.DecodeSteps);
-                    g.Finishes.Enqueue(i, instance.DecodeSteps + (r.Output - r.Generated));
+                    g.Finishes.Enqueue((i, r.Version), instance.DecodeSteps + (r.Output - r.Generated));
                 }
             }
 
@@ -707,7 +708,6 @@ internal sealed class SimulationRun
         public int Generated;  // output tokens produced so far (counted when decoding stops)
         public long DecodeStart;
         public int Version;
-        public int FinishVersion;
         public double Sent;
         public double First;
         public double Finish = double.NaN;
@@ -746,7 +746,7 @@ internal sealed class SimulationRun
 
         public List<(int Request, int Tokens)> StepTokens { get; } = [];
 
-        public PriorityQueue<int, long> Finishes { get; } = new();
+        public PriorityQueue<(int Request, int Version), long> Finishes { get; } = new();
 
         public int Running;
         public int Decoding;
@@ -769,7 +769,6 @@ internal sealed class SimulationRun
         {
             r.State = State.Decoding;
             r.DecodeStart = steps;
-            r.FinishVersion = r.Version;
             Decoding++;
             _startSum += steps;
             _generatedAtStart += r.Generated;
