@@ -66,6 +66,7 @@ internal static class EstimateReportBuilder
             ("Requests/s", $"{Figures.Number(s.AchievedRequestsPerS, "0.###")} served of {Figures.Number(s.OfferedRequestsPerS, "0.###")} offered; goodput {Figures.Number(s.GoodputRequestsPerS, "0.###")} ({Figures.Percent(s.GoodFraction)} of the requests meet every per-request target)"),
             ("In flight", $"{Figures.Number(s.MeanRunningSequences, "0.#")} requests in the deployment on average, {Figures.Number(s.MeanBatchSequences, "0.#")} of them in the engines' batches"),
             ("KV pool", $"{Figures.Percent(s.MeanKvPoolUse)} in use on average, {Figures.Percent(s.PeakKvPoolUse)} at the peak; {Figures.Whole(s.Preemptions)} preemptions{(s.RejectedRequests > 0 ? $"; {Figures.Whole(s.RejectedRequests)} requests never fit and were dropped" : string.Empty)}"),
+            ("Run", s.Cut ? $"CUT at the bound of 20 million events: {Figures.Whole(s.Requests)} requests asked for, the figures are those finished by then" : $"{Figures.Whole(s.Steps)} engine steps"),
             ("Saturated", s.Saturated ? $"YES: the queue waiting for admission grows by {Figures.Number(s.BacklogGrowth, "0.###")} per request sent; the offered rate is more than this deployment drains" : "no"));
 
         static IReadOnlyList<string> Row(string name, LatencySummary l) =>

@@ -74,6 +74,9 @@ public sealed record ServingSimulationReport
     /// <summary>How much the queue waiting for admission grows per request sent (its mean over the last quarter of the sends against the second quarter's); 0 when it does not grow.</summary>
     public required double BacklogGrowth { get; init; }
 
+    /// <summary>True when the run reached its bound on work (<c>RequestSimulation</c>'s 20 million events) and the figures are those of the requests finished by then.</summary>
+    public bool Cut { get; init; }
+
     /// <summary>Seed of the arrivals and lengths.</summary>
     public int Seed { get; init; }
 

@@ -202,22 +202,24 @@ internal sealed class ServingModel
     /// The figures at a request rate (docs/serving-at-a-rate.md, "The analytical path"). The sequences in flight are
     /// those Little's law asks for, C = rate x latency(C), found by iterating from one sequence (latency rises with
     /// C, so the iteration climbs to the smallest fixed point), with latency = TTFT + (output - 1) x TPOT. TPOT is
-    /// the decode step stretched by the prompts that arrive meanwhile: an instance's steps carry one prompt's
-    /// prefill per arrival, so a share rho = (rate / replicas) x (one prompt's prefill time) of its time goes to
-    /// prompts and TPOT = decode step / (1 - rho) (the DP groups of an instance step together, so every group's
-    /// prompts stall all of them). Output tokens/s are what the rate asks for. Saturated when even the most
-    /// sequences that fit cannot reach the rate, or the prompts alone take 95% of the time.
+    /// the decode step stretched by the prompts that arrive meanwhile: each DP group's steps carry one prompt's
+    /// prefill per arrival, a share g = (rate / replicas / dp) x (one prompt's prefill time) of its time; the groups
+    /// of an instance step together, so a step carries some group's prompt a share rho = 1 - (1 - g)^dp of the
+    /// time (groups' prompts independent), and TPOT = decode step / (1 - rho). Output tokens/s are what the rate
+    /// asks for. Saturated when even the most sequences that fit cannot reach the rate, or the prompts alone take
+    /// 95% of a group's or of the instance's time.
     /// </summary>
     private EstimateResult? AtRate(double rate, out EstimateFigures figures)
     {
         Workload workload = _scenario.Workload;
-        double perInstanceMs = rate / 1000 / _strategy.Replicas;
+        double perGroupMs = rate / 1000 / _strategy.Replicas / _dp;
         double prefillOneMs = PrefillPass(1, workload.InputTokens.Mean, breakdown: false).TotalMs;
-        double rho = perInstanceMs * prefillOneMs;
+        double groupShare = perGroupMs * prefillOneMs;
+        double rho = 1 - Math.Pow(1 - Math.Min(groupShare, MaxPrefillShare), _dp);
         double stretch = 1 / (1 - Math.Min(rho, MaxPrefillShare));
         Compute(out EstimateFigures most, ConcurrencySetting.Max);
         double LatencyS(EstimateFigures f) => (f.TtftMs + (Math.Max(0, workload.OutputTokens - 1) * f.TpotMs * stretch)) / 1000;
-        bool saturated = rho >= MaxPrefillShare || most.Concurrency / LatencyS(most) < rate;
+        bool saturated = groupShare >= MaxPrefillShare || rho >= MaxPrefillShare || most.Concurrency / LatencyS(most) < rate;
         int c = most.Concurrency;
         EstimateFigures at = most;
         if (!saturated)
@@ -236,7 +238,7 @@ internal sealed class ServingModel
             }
         }
 
-        double drained = saturated ? Math.Min(rate, most.Concurrency / LatencyS(most)) * (rho >= MaxPrefillShare ? MaxPrefillShare / rho : 1) : rate;
+        double drained = saturated ? Math.Min(rate, Math.Min(most.Concurrency / LatencyS(most), MaxPrefillShare / prefillOneMs * 1000 * _strategy.Replicas * _dp)) : rate;
         double gpus = _strategy.GpuCount;
         figures = at with
         {

@@ -41,6 +41,10 @@ internal sealed class SimulationRun
     private long _preemptions;
     private int _roundRobin;
     private double _now;
+    private bool _cut;
+
+    /// <summary>Events (arrivals and steps, a jump of decode steps counted once) a simulation runs at most: a few seconds of work.</summary>
+    internal const long MaxEvents = 20_000_000;
 
     // Little's law and occupancy integrals
     private double _lastT;
@@ -96,12 +100,14 @@ internal sealed class SimulationRun
             }
         }
 
-        long guard = 0;
+        long events = 0;
         while (_finished + _rejected < _n)
         {
-            if (++guard > 200_000_000)
+            if (++events > MaxEvents)
             {
-                throw new InvalidOperationException("the simulation did not finish (an internal error): please report the scenario.");
+                // A bound on the work, not an error: what has finished is reported, and the report says the run was cut.
+                _cut = true;
+                break;
             }
 
             bool arrival = _arrivals.TryPeek(out int request, out (double At, int) a);
@@ -200,7 +206,14 @@ internal sealed class SimulationRun
         bool anyPrefill = false, anyDecode = false;
         foreach (Group g in instance.Groups)
         {
-            Admit(g, instance);
+            // As vLLM's scheduler: the running sequences get their next token's room first (preempting the newest
+            // when the pool is full), and no queued request is admitted in a step that preempted.
+            bool preempted = g.Decoding > 0 && MakeRoom(g, instance);
+            if (!preempted)
+            {
+                Admit(g, instance);
+            }
+
             anyPrefill |= g.Prefilling.Count > 0;
             anyDecode |= g.Decoding > 0;
         }
@@ -216,11 +229,6 @@ internal sealed class SimulationRun
         double contextSum = 0, decodingSeqs = 0, promptLengthOfBusiest = 1;
         foreach (Group g in instance.Groups)
         {
-            if (decodeThisStep)
-            {
-                MakeRoom(g, instance);
-            }
-
             int decodeBatch = decodeThisStep ? g.Decoding : 0;
             maxDecode = Math.Max(maxDecode, decodeBatch);
             contextSum += decodeThisStep ? g.ContextSum(instance.DecodeSteps) : 0;
@@ -304,8 +312,9 @@ internal sealed class SimulationRun
                 jump = Math.Min(jump, Math.Max(1, at - instance.DecodeSteps));
             }
 
-            if (g.Decoding > 0)
+            if (g.Decoding > 0 && g.Running > 1)
             {
+                // Up to the step the pool fills (a lone sequence longer than the pool runs on: nothing to preempt).
                 double room = _in.KvTokenCapacity - g.KvUsed(instance.DecodeSteps);
                 jump = Math.Min(jump, Math.Max(1, (long)Math.Floor(room / g.Decoding)));
             }
@@ -443,7 +452,10 @@ internal sealed class SimulationRun
                 continue;
             }
 
-            if (g.KvUsed(instance.DecodeSteps) + r.Target > _in.KvTokenCapacity)
+            // Room for the prompt above a watermark of 1% of the pool and the next token of every sequence already
+            // decoding (vLLM's block manager admits only above its 1% watermark), so that admitting it does not
+            // preempt another a step later.
+            if (g.KvUsed(instance.DecodeSteps) + r.Target + g.Decoding + (AdmissionWatermark * _in.KvTokenCapacity) > _in.KvTokenCapacity && g.Running > 0)
             {
                 break;
             }
@@ -459,9 +471,13 @@ internal sealed class SimulationRun
         }
     }
 
-    /// <summary>Before a decode step: preempts the most recently admitted sequences until the pool holds a token more for each decoding one.</summary>
-    private void MakeRoom(Group g, Instance instance)
+    /// <summary>The share of the KV pool kept free when admitting (vLLM's <c>watermark=0.01</c>).</summary>
+    internal const double AdmissionWatermark = 0.01;
+
+    /// <summary>Before a decode step: preempts the most recently admitted sequences until the pool holds a token more for each decoding one; true when it preempted.</summary>
+    private bool MakeRoom(Group g, Instance instance)
     {
+        bool preempted = false;
         while (g.Decoding > 0 && g.KvUsed(instance.DecodeSteps) + g.Decoding > _in.KvTokenCapacity && g.Running > 1)
         {
             int victim = -1;
@@ -478,7 +494,7 @@ internal sealed class SimulationRun
 
             if (victim < 0)
             {
-                return;
+                return preempted;
             }
 
             Request r = _req[victim];
@@ -500,7 +516,10 @@ internal sealed class SimulationRun
             r.Prefilled = 0;
             g.Waiting.AddFirst(victim);
             _preemptions++;
+            preempted = true;
         }
+
+        return preempted;
     }
 
     private void RecordKv(Instance instance, double duration)
@@ -604,6 +623,7 @@ internal sealed class SimulationRun
             Steps = _steps,
             Saturated = growth > SaturationGrowth,
             BacklogGrowth = Math.Max(0, growth),
+            Cut = _cut,
         };
     }
 

@@ -128,6 +128,11 @@ public static class WorkloadSimulator
         };
         notes.Add(Text($"simulation: each DP group holds {kvTokens:#,0} KV tokens and runs at most {profile.MaxRunningSequences} sequences and {profile.MaxBatchedTokens:#,0} tokens a step ({profile.Name}); preemption recomputes the newest sequence"));
         ServingSimulationReport report = RequestSimulation.Run(input);
+        if (report.Cut)
+        {
+            notes.Add("simulation cut at its bound of 20 million events: the figures are those of the requests finished by then; give workload.requests fewer requests");
+        }
+
         return report with { Seed = w.Seed, Notes = notes };
     }
 
