@@ -42,7 +42,7 @@ internal static class EstimateReportBuilder
     {
         "burst" => $"{Ms(e.TtftMs)} until every request of the burst has its first token (mean {Ms(e.MeanTtftMs)})",
         "closed_loop" => $"{Ms(e.TtftMs)} in the steady state, longest prompt (mean {Ms(e.MeanTtftMs)}; {Ms(e.BurstTtftMs)} if all {e.Concurrency} arrived at once)",
-        _ => $"{Ms(e.TtftMs)} mean at {Figures.Number(e.OfferedRequestsPerS ?? 0, "0.###")} requests/s, longest prompt{(e.Saturated ? " (SATURATED: the queue grows without bound)" : string.Empty)}",
+        _ => $"{Ms(e.TtftMs)} mean at {Figures.Number(e.OfferedRequestsPerS ?? 0, "0.###")} requests/s, longest prompt{(e.AnalyticalSaturated ? " (SATURATED by the analytical path: the most sequences that fit drain fewer requests than arrive)" : string.Empty)}",
     };
 
     /// <summary>The simulation's figures: percentiles, request rates, Little's law's terms, KV pool use.</summary>

@@ -51,7 +51,10 @@ public sealed record EstimateResult
     public double? OfferedRequestsPerS { get; init; }
 
     /// <summary>At a request rate, the analytical path's verdict: the most sequences that fit drain fewer requests than arrive.</summary>
-    public bool Saturated { get; init; }
+    public bool AnalyticalSaturated { get; init; }
+
+    /// <summary><c>saturated</c>: the simulation's verdict when it ran (the queue waiting for admission grows), else the analytical path's.</summary>
+    public bool Saturated => Simulation?.Saturated ?? AnalyticalSaturated;
 
     /// <summary>At a request rate: the share of an instance's time its prompts' prefill takes (TPOT is the decode step over 1 minus it).</summary>
     public double? PrefillShare { get; init; }

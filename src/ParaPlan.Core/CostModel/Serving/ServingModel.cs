@@ -261,7 +261,7 @@ internal sealed class ServingModel
             TpotLongestPromptMs = figures.TpotLongestPromptMs,
             OutputTokensPerSPerGpu = figures.OutputTokensPerSPerGpu,
             TotalTokensPerSPerGpu = figures.TotalTokensPerSPerGpu,
-            Saturated = saturated,
+            AnalyticalSaturated = saturated,
             PrefillShare = rho,
         };
     }
