@@ -6,7 +6,11 @@ using ParaPlan.Catalog;
 namespace ParaPlan.Engines;
 
 /// <summary>One flag of an engine's serving entry point, as its argument parser declares it (data/engines).</summary>
-public sealed record EngineFlag(IReadOnlyList<string> Names, string Type, IReadOnlyList<string> Choices, bool TakesValue);
+public sealed record EngineFlag(IReadOnlyList<string> Names, string Type, IReadOnlyList<string> Choices, bool TakesValue)
+{
+    /// <summary>True for argparse's <c>nargs="+"</c>: one or more values follow the flag (vLLM's <c>--goodput ttft:2000 tpot:50</c>).</summary>
+    public bool SeveralValues { get; init; }
+}
 
 /// <summary>The argument list of one engine, with where it was captured from.</summary>
 public sealed record EngineArgumentList(
@@ -125,7 +129,10 @@ public static class EngineArguments
         {
             string[] names = [.. f.GetProperty("names").EnumerateArray().Select(n => n.GetString()!)];
             string[] choices = f.TryGetProperty("choices", out JsonElement c) ? [.. c.EnumerateArray().Select(n => n.GetString()!)] : [];
-            var flag = new EngineFlag(names, f.GetProperty("type").GetString()!, choices, f.GetProperty("takes_value").GetBoolean());
+            var flag = new EngineFlag(names, f.GetProperty("type").GetString()!, choices, f.GetProperty("takes_value").GetBoolean())
+            {
+                SeveralValues = f.TryGetProperty("nargs", out JsonElement nargs) && nargs.GetString() is "+" or "*",
+            };
             foreach (string name in names)
             {
                 flags.Add(name, flag);

@@ -55,6 +55,16 @@ public sealed record EngineCommandLine(string Engine, IReadOnlyList<string> Posi
             EngineFlag? known = EngineArguments.Find(engine, token);
             bool takesValue = known?.TakesValue ?? (i + 1 < tokens.Length && !tokens[i + 1].StartsWith("--", StringComparison.Ordinal));
             string? value = takesValue && i + 1 < tokens.Length ? tokens[++i] : null;
+            if (known?.SeveralValues == true)
+            {
+                // nargs="+": every following token up to the next flag is a value of this one, each checked.
+                while (i + 1 < tokens.Length && !tokens[i + 1].StartsWith('-'))
+                {
+                    flags.Add(new CommandFlag(token, value));
+                    value = tokens[++i];
+                }
+            }
+
             flags.Add(new CommandFlag(token, value));
         }
 

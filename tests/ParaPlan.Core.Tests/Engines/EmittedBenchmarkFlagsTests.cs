@@ -22,6 +22,7 @@ public class EmittedBenchmarkFlagsTests
     [InlineData("qwen3-235b-8xh100")]
     [InlineData("deepseek-v3-2x8xh200")]
     [InlineData("llama-3.1-70b-4xh100")]
+    [InlineData("qwen3-235b-rate")]
     public void Every_benchmark_flag_of_an_example_exists_and_parses(string example)
     {
         Scenario scenario = ScenarioReader.ReadFile(TestFiles.InRepository("examples", example + ".yaml"));
@@ -44,6 +45,40 @@ public class EmittedBenchmarkFlagsTests
             """);
         IReadOnlyList<string> tools = Check(scenario);
         Assert.Contains(ToolOf[engine], tools);
+    }
+
+    /// <summary>At a request rate the benchmark sends that rate (issue 21), with vLLM's percentiles and goodput from the targets.</summary>
+    [Theory]
+    [InlineData("vllm", "--request-rate 2 --burstiness 1 --seed 1 --percentile-metrics ttft,tpot,itl,e2el --metric-percentiles 50,90,99 --goodput ttft:2000 tpot:50")]
+    [InlineData("sglang", "--request-rate 2 --seed 1")]
+    [InlineData("trtllm", "--request-rate 2 --random-seed 1")]
+    public void At_a_request_rate_the_benchmark_sends_that_rate(string engine, string expected)
+    {
+        Scenario scenario = ParaPlan.Tests.CostModel.Scenarios.Read($$"""
+            model: qwen3-235b-a22b
+            precision: {weights: fp8, kv_cache: fp8}
+            hardware: {gpu: h100-sxm, gpus: 8}
+            workload: {input_tokens: 1024, output_tokens: 512, request_rate: 2}
+            requirements:
+              ttft_ms: {p90: 2000}
+              tpot_ms: {p99: 50}
+            engine: {{engine}}
+            """);
+        Assert.Contains(ToolOf[engine], Check(scenario));
+        PlanResult plan = Planner.Plan(scenario, suggest: false);
+        string script = LaunchBundle.Files(plan, scenario).Single(f => f.Key == $"{engine}/benchmark.sh").Value;
+        Assert.Contains(expected, script, StringComparison.Ordinal);
+        Assert.DoesNotContain("--max-concurrency", script, StringComparison.Ordinal);
+        Assert.Contains("# Simulated: TTFT P50/P90/P99", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_flag_of_several_values_takes_each_and_checks_each()
+    {
+        EngineCommandLine line = EngineCommandLine.Parse("vllm bench serve --goodput ttft:2000 tpot:50 --seed 3");
+        Assert.Equal(["ttft:2000", "tpot:50", "3"], line.Flags.Select(f => f.Value));
+        Assert.Empty(line.Positional);
+        Assert.Empty(line.Problems());
     }
 
     [Fact]

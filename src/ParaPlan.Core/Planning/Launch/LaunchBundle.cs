@@ -171,24 +171,88 @@ public static class LaunchBundle
 
     private static string Benchmark(EngineLaunch launch, Scenario scenario, EstimateResult best)
     {
-        int input = (int)Math.Round(scenario.Workload.InputTokens.Mean);
-        int output = scenario.Workload.OutputTokens;
+        Workload w = scenario.Workload;
+        int input = (int)Math.Round(w.InputTokens.Mean);
+        int output = w.OutputTokens;
         int concurrency = best.Concurrency;
-        int prompts = Math.Max(concurrency * 5, 100);
-        string command = launch.Engine switch
+        int prompts = w.IsOpenLoop ? w.Requests ?? Math.Max(concurrency * 10, 1000) : Math.Max(concurrency * 5, 100);
+        string command;
+        var notes = new List<string>();
+        if (w.IsOpenLoop && w.RequestRate is { } rate)
         {
-            "vllm" => Invariant($"vllm bench serve --model {launch.Model} --dataset-name random --random-input-len {input} --random-output-len {output} --num-prompts {prompts} --max-concurrency {concurrency}"),
-            "sglang" => Invariant($"python -m sglang.bench_serving --backend sglang --dataset-name random --random-input-len {input} --random-output-len {output} --random-range-ratio 1 --num-prompts {prompts} --max-concurrency {concurrency}"),
-            _ => Invariant($"genai-perf profile -m {launch.Model} --service-kind openai --endpoint-type chat --streaming --synthetic-input-tokens-mean {input} --output-tokens-mean {output} --concurrency {concurrency} --url localhost:8000"),
-        };
-        return new StringBuilder()
+            // The rate the plan was made for, with the arrivals and percentiles the simulation reports (issue 21).
+            string r = Invariant($"{rate:0.####}");
+            string goodput = Goodput(scenario.Requirements);
+            command = launch.Engine switch
+            {
+                "vllm" => Invariant($"vllm bench serve --model {launch.Model} --dataset-name random --random-input-len {input} --random-output-len {output} --num-prompts {prompts} --request-rate {r} --burstiness {w.Burstiness:0.###} --seed {w.Seed} --percentile-metrics ttft,tpot,itl,e2el --metric-percentiles 50,90,99{goodput}"),
+                "sglang" => Invariant($"python -m sglang.bench_serving --backend sglang --dataset-name random --random-input-len {input} --random-output-len {output} --random-range-ratio 1 --num-prompts {prompts} --request-rate {r} --seed {w.Seed}"),
+                _ => Invariant($"genai-perf profile -m {launch.Model} --service-kind openai --endpoint-type chat --streaming --synthetic-input-tokens-mean {input} --output-tokens-mean {output} --request-rate {r} --random-seed {w.Seed} --url localhost:8000"),
+            };
+            if (w.Burstiness != 1 && launch.Engine != "vllm")
+            {
+                notes.Add(Invariant($"# This tool sends Poisson arrivals only; the plan was simulated with gamma arrivals of burstiness {w.Burstiness:0.###} (vllm bench serve --burstiness)."));
+            }
+
+            if (w.InputLengths is not null || w.OutputLengths is not null || w.Trace is not null)
+            {
+                notes.Add("# The plan's lengths are a distribution or a trace; the random dataset here sends their means.");
+            }
+        }
+        else
+        {
+            command = launch.Engine switch
+            {
+                "vllm" => Invariant($"vllm bench serve --model {launch.Model} --dataset-name random --random-input-len {input} --random-output-len {output} --num-prompts {prompts} --max-concurrency {concurrency}"),
+                "sglang" => Invariant($"python -m sglang.bench_serving --backend sglang --dataset-name random --random-input-len {input} --random-output-len {output} --random-range-ratio 1 --num-prompts {prompts} --max-concurrency {concurrency}"),
+                _ => Invariant($"genai-perf profile -m {launch.Model} --service-kind openai --endpoint-type chat --streaming --synthetic-input-tokens-mean {input} --output-tokens-mean {output} --concurrency {concurrency} --url localhost:8000"),
+            };
+        }
+
+        var text = new StringBuilder()
             .AppendLine("#!/usr/bin/env bash")
             .AppendLine(Invariant($"# The plan's workload against the {launch.Engine} deployment, from a client host (not a GPU node: the client's own cost is not the deployment's)."))
-            .AppendLine(Invariant($"# Predicted for this workload: mean TTFT {best.MeanTtftMs:0} ms, TPOT {best.TpotMs:0.0} ms, {best.OutputTokensPerSPerGpu:0} output tokens/s per GPU ({best.OutputTokensPerSPerGpu * best.Parallel.Gpus:0} in all)."))
+            .AppendLine(Invariant($"# Predicted for this workload: mean TTFT {best.MeanTtftMs:0} ms, TPOT {best.TpotMs:0.0} ms, {best.OutputTokensPerSPerGpu:0} output tokens/s per GPU ({best.OutputTokensPerSPerGpu * best.Parallel.Gpus:0} in all)."));
+        if (best.Latency is { } l)
+        {
+            text.AppendLine(Invariant($"# Simulated: TTFT P50/P90/P99 {l.TtftMs.P50:0}/{l.TtftMs.P90:0}/{l.TtftMs.P99:0} ms, TPOT {l.TpotMs.P50:0.0}/{l.TpotMs.P90:0.0}/{l.TpotMs.P99:0.0} ms, ITL {l.ItlMs.P50:0.0}/{l.ItlMs.P90:0.0}/{l.ItlMs.P99:0.0} ms, {best.AchievedRequestsPerS:0.##} requests/s served."));
+        }
+
+        foreach (string note in notes)
+        {
+            text.AppendLine(note);
+        }
+
+        return text
             .AppendLine("# Feed the result file to 'paraplan calibrate' to fit the plan to your deployment.")
             .AppendLine("set -euo pipefail")
             .AppendLine(command)
             .ToString();
+    }
+
+    /// <summary>vLLM's <c>--goodput</c> from the requirements: the tightest bound on each of TTFT, TPOT and end-to-end latency.</summary>
+    private static string Goodput(Requirements r)
+    {
+        var parts = new List<string>();
+        void Add(string key, double? scalar, LatencyTarget? target)
+        {
+            double? bound = (scalar, target) switch
+            {
+                ({ } s, { } t) => Math.Min(s, t.Tightest),
+                ({ } s, null) => s,
+                (null, { } t) => t.Tightest,
+                _ => null,
+            };
+            if (bound is { } b)
+            {
+                parts.Add(Invariant($"{key}:{b:0.###}"));
+            }
+        }
+
+        Add("ttft", r.TtftMs, r.TtftTarget);
+        Add("tpot", r.TpotMs, r.TpotTarget);
+        Add("e2el", null, r.E2eTarget);
+        return parts.Count == 0 ? string.Empty : " --goodput " + string.Join(' ', parts);
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
