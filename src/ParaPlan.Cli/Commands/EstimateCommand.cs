@@ -96,6 +96,11 @@ internal static class EstimateCommand
 
             scenario = CommandOptions.ApplyRequestRate(scenario, parse.GetValue(rateOverride));
 
+            if (scenario.Disaggregated is { } disaggregated && parse.GetValue(parallelOverride) is null)
+            {
+                return EstimateDisaggregated(scenario, disaggregated, catalog, path, parse.GetValue(format)!, profilesFile, output);
+            }
+
             ParallelStrategy strategy = scenario.Parallel
                 ?? throw new InputException(path, "parallel", "estimate needs a strategy (tp, sp, dp, pp, ep, replicas); use 'paraplan plan' to search for one.");
             IReadOnlyList<StrategyViolation> violations = StrategyRules.Check(strategy, scenario.Model, scenario.Hardware.GpuCount, scenario.Workload.InputTokens.Max);
@@ -136,6 +141,44 @@ internal static class EstimateCommand
     }
 
     /// <summary>Parses "tp=8,ep=8" (commas or spaces; unstated degrees are 1).</summary>
+    /// <summary>A prefill/decode disaggregated strategy: each pool's rules, then the deployment's figures (docs/disaggregation.md).</summary>
+    private static int EstimateDisaggregated(Scenario scenario, DisaggregatedStrategy strategy, EfficiencyCatalog catalog, string path, string format, string? profilesFile, CliOutput output)
+    {
+        foreach ((string pool, ParallelStrategy instance) in new[] { ("prefill", strategy.Prefill), ("decode", strategy.Decode) })
+        {
+            IReadOnlyList<StrategyViolation> violations = StrategyRules.Check(instance, scenario.Model, null, scenario.Workload.InputTokens.Max);
+            if (violations.Count > 0)
+            {
+                throw new InputException(path, violations[0].Field.Replace("parallel", "parallel." + pool, StringComparison.Ordinal), violations[0].Problem);
+            }
+        }
+
+        if (scenario.Hardware.GpuCount is { } available && strategy.GpuCount > available)
+        {
+            throw new InputException(path, "parallel", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the two pools need {strategy.GpuCount} GPUs ({strategy.PrefillGpus} prefill + {strategy.DecodeGpus} decode), more than the {available} of hardware.gpus."));
+        }
+
+        EfficiencyProfile profile = catalog.Resolve(scenario.Engine, scenario.Hardware.Gpu);
+        EstimateResult estimate = Estimator.EstimateDisaggregated(scenario, strategy, profile);
+        estimate = estimate with
+        {
+            Assumptions = [.. scenario.Assumptions, .. estimate.Assumptions, "not simulated request by request: the simulation covers aggregated serving (docs/serving-at-a-rate.md); the figures are the analytical path's"],
+            Warnings = [.. scenario.Warnings, .. estimate.Warnings],
+        };
+        FigureGuard.Ensure(estimate, path, nonNegative: true);
+        OutputFormat chosen = CommandOptions.ParseFormat(format);
+        if (chosen == OutputFormat.Json)
+        {
+            Json.Write(output.Output, estimate, path);
+        }
+        else
+        {
+            DocumentWriter.Write(EstimateReportBuilder.Build(estimate, path, profilesFile), chosen, output);
+        }
+
+        return estimate.Checks.All(c => c.Passed) ? ExitCodes.Success : ExitCodes.No;
+    }
+
     internal static ParallelStrategy ParseParallel(string text)
     {
         var degrees = new Dictionary<string, int>(StringComparer.Ordinal) { ["tp"] = 1, ["sp"] = 1, ["dp"] = 1, ["pp"] = 1, ["ep"] = 1, ["replicas"] = 1 };

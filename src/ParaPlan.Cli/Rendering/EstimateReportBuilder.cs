@@ -29,6 +29,11 @@ internal static class EstimateReportBuilder
             facts.Add(("Profiles", ProfilesText(e, profilesFile)));
         }
 
+        if (e.Disaggregation is { } d)
+        {
+            facts.Insert(0, ("Layout", Disaggregated(d)));
+        }
+
         doc.Facts(facts);
 
         Sections(doc, e);
@@ -37,8 +42,44 @@ internal static class EstimateReportBuilder
         return doc;
     }
 
+    /// <summary>A disaggregated layout in one line.</summary>
+    public static string Disaggregated(ParaPlan.CostModel.Disaggregation.DisaggregationReport d) =>
+        $"{d.Layout}, {d.Gpus} GPUs: prefill {Pool(d.Prefill)}, decode {Pool(d.Decode)}";
+
+    private static string Pool(ParaPlan.CostModel.Disaggregation.PoolReport p) =>
+        string.Create(CultureInfo.InvariantCulture, $"tp{p.Instance.Tp} sp{p.Instance.Sp} dp{p.Instance.Dp} pp{p.Instance.Pp} ep{p.Instance.Ep} x {p.Instances} ({p.Gpus} GPUs)");
+
+    /// <summary>The pools, the KV transfer and the flow of a disaggregated estimate.</summary>
+    public static void DisaggregationSection(ReportDocument doc, EstimateResult e)
+    {
+        if (e.Disaggregation is not { } d)
+        {
+            return;
+        }
+
+        doc.Heading($"Prefill/decode disaggregation ({d.Layout})", 2);
+        doc.Table(
+            ["Pool", "Instance", "Instances>", "GPUs>", "Memory per GPU (GB)>", "Use", "Capacity"],
+            [
+                ["prefill", Pool(d.Prefill), Figures.Whole(d.Prefill.Instances), Figures.Whole(d.Prefill.Gpus), Figures.Number(d.Prefill.Memory.Total, "0.0"), Figures.Percent(d.Prefill.Utilization), $"{Figures.Number(d.Prefill.Capacity, "0")} prompt tokens/s"],
+                ["decode", Pool(d.Decode), Figures.Whole(d.Decode.Instances), Figures.Whole(d.Decode.Gpus), Figures.Number(d.Decode.Memory.Total, "0.0"), Figures.Percent(d.Decode.Utilization), $"{Figures.Number(d.Decode.Capacity, "0")} sequences"],
+            ]);
+        KvTransferReportText(doc, d);
+    }
+
+    private static void KvTransferReportText(ReportDocument doc, ParaPlan.CostModel.Disaggregation.DisaggregationReport d)
+    {
+        var kv = d.KvTransfer;
+        doc.Facts(
+            ("Requests/s", $"{Figures.Number(d.RequestsPerS, "0.###")} ({(d.Bottleneck == "neither" ? "the workload's" : $"limited by the {d.Bottleneck} pool")}); {Figures.Number(d.DecodeSequences, "0")} sequences decoding; prompts wait {Ms(d.PrefillQueueMs)} for a prefill instance on average"),
+            ("KV transfer", $"{Figures.Number(kv.BytesPerRequestGb, "0.###")} GB per longest prompt over {kv.Link} at {Figures.Number(kv.BandwidthGbps, "0.#")} GB/s: {Ms(kv.TransferMs)}, {Ms(kv.ExposedMs)} of it in TTFT (overlap: {kv.Overlap})"),
+            ("Source", kv.Source));
+    }
+
     /// <summary>The analytical TTFT in words: what it means depends on how the requests arrive.</summary>
-    public static string TtftText(EstimateResult e) => e.Arrival switch
+    public static string TtftText(EstimateResult e) => e.Disaggregation is not null
+        ? $"{Ms(e.TtftMs)} at the longest prompt: prefill queue, prefill, KV transfer, first decode step (mean {Ms(e.MeanTtftMs)})"
+        : e.Arrival switch
     {
         "burst" => $"{Ms(e.TtftMs)} until every request of the burst has its first token (mean {Ms(e.MeanTtftMs)})",
         "closed_loop" => $"{Ms(e.TtftMs)} in the steady state, longest prompt (mean {Ms(e.MeanTtftMs)}; {Ms(e.BurstTtftMs)} if all {e.Concurrency} arrived at once)",
@@ -94,6 +135,7 @@ internal static class EstimateReportBuilder
 
         doc.Heading("Checks", 2);
         doc.Table(["Check", "Result", "Detail"], e.Checks.Select(c => (IReadOnlyList<string>)[c.Name, c.Passed ? "pass" : "FAIL", c.Detail]));
+        DisaggregationSection(doc, e);
         Simulation(doc, e);
 
         Phase(doc, $"Decode step ({Figures.Number(e.Decode.TokensPerStep, "0.#")} tokens per step, per stage): where the time goes", e.Decode);

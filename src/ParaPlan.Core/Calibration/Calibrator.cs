@@ -71,9 +71,10 @@ public static class Calibrator
         int concurrency = scenario.Workload.Concurrency.Sequences
             ?? throw new InputException(path, "workload.concurrency", "calibrate needs the number of requests the run kept in flight, not max.");
         BenchmarkRun run = SelectRun(runs, concurrency, runNumber, resultFile);
-        if (RunPattern.IsBurst(run))
+        if (RunPattern.IsBurst(run) || run.Tool == BenchmarkTool.TrtllmBench)
         {
-            // A burst's requests arrive together: the estimate's TTFT figures are the burst form's.
+            // A burst's requests arrive together (trtllm-bench hands them to the executor at once): the estimate's
+            // TTFT and TPOT are the burst form's, with no clients' prompts arriving during decode.
             scenario = scenario with { Workload = scenario.Workload with { Form = WorkloadForm.Burst } };
         }
 

@@ -48,6 +48,7 @@ public static class ScenarioReader
         EngineKind engine = ReadEngine(map, assumptions);
         Workload workload = WorkloadReader.Read(map, baseDirectory, assumptions);
         ParallelStrategy? parallel = ScenarioSections.ReadParallel(map, workload);
+        DisaggregatedStrategy? disaggregated = ScenarioSections.ReadDisaggregated(map, workload);
         Requirements requirements = ScenarioSections.ReadRequirements(map, assumptions);
         Objective objective = ReadObjective(map);
         IReadOnlyDictionary<string, double> claims = ScenarioSections.ReadClaims(map);
@@ -67,6 +68,7 @@ public static class ScenarioReader
             AnyEngine = IsAny(map),
             Parallel = parallel,
             Workload = workload,
+            Disaggregated = disaggregated,
             Requirements = requirements,
             Objective = objective,
             Claims = claims,

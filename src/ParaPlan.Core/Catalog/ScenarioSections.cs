@@ -32,6 +32,11 @@ internal static class ScenarioSections
             return null;
         }
 
+        if (parallel.Has("prefill") || parallel.Has("decode"))
+        {
+            return null; // a disaggregated strategy: ReadDisaggregated
+        }
+
         parallel.RejectUnknownKeys(ParallelKeys, "parallel");
         var degrees = ParallelKeys.ToDictionary(key => key, key => parallel.Integer(key, FieldLimits.Degree) ?? 1, StringComparer.Ordinal);
         if (StrategyRules.SequenceParallelProblem(degrees["sp"], workload.InputTokens.Max) is { } spProblem)
@@ -47,6 +52,51 @@ internal static class ScenarioSections
         }
 
         return new ParallelStrategy(degrees["tp"], degrees["sp"], degrees["dp"], degrees["pp"], degrees["ep"], degrees["replicas"]);
+    }
+
+    private static readonly string[] DisaggregatedKeys = ["prefill", "decode", "prefill_instances", "decode_instances"];
+    private static readonly string[] PoolKeys = ["tp", "sp", "dp", "pp", "ep"];
+
+    /// <summary>
+    /// <c>parallel: {prefill: {tp, dp, ep, ...}, decode: {...}, prefill_instances: N, decode_instances: M}</c>
+    /// (docs/disaggregation.md): each pool's instance degrees, each within <see cref="FieldLimits.Degree"/>, and the
+    /// instance counts; null when the strategy is not disaggregated.
+    /// </summary>
+    public static DisaggregatedStrategy? ReadDisaggregated(MapReader map, Workload workload)
+    {
+        MapReader? parallel = map.Map("parallel");
+        if (parallel is null || !(parallel.Has("prefill") || parallel.Has("decode")))
+        {
+            return null;
+        }
+
+        parallel.RejectUnknownKeys(DisaggregatedKeys, "a disaggregated parallel");
+        ParallelStrategy Pool(string key)
+        {
+            MapReader pool = parallel.Map(key) ?? throw (parallel.Has(key)
+                ? parallel.Fail(key, "expected a map of the pool's instance degrees, such as {tp: 8, dp: 8, ep: 64}.")
+                : parallel.Missing(key, "a disaggregated strategy states both pools: prefill and decode"));
+            pool.RejectUnknownKeys(PoolKeys, $"parallel.{key} (one instance; the count is {key}_instances)");
+            var d = PoolKeys.ToDictionary(k => k, k => pool.Integer(k, FieldLimits.Degree) ?? 1, StringComparer.Ordinal);
+            if (StrategyRules.SequenceParallelProblem(d["sp"], workload.InputTokens.Max) is { } spProblem)
+            {
+                throw pool.Fail("sp", spProblem);
+            }
+
+            return new ParallelStrategy(d["tp"], d["sp"], d["dp"], d["pp"], d["ep"], 1);
+        }
+
+        ParallelStrategy prefill = Pool("prefill");
+        ParallelStrategy decode = Pool("decode");
+        int prefillInstances = parallel.Integer("prefill_instances", FieldLimits.Degree) ?? 1;
+        int decodeInstances = parallel.Integer("decode_instances", FieldLimits.Degree) ?? 1;
+        var strategy = new DisaggregatedStrategy(prefill, decode, prefillInstances, decodeInstances);
+        if (strategy.GpuCount > FieldLimits.MaxGpus)
+        {
+            throw map.Fail("parallel", string.Create(CultureInfo.InvariantCulture, $"the two pools need {strategy.GpuCount:#,0} GPUs, more than the {FieldLimits.MaxGpus:#,0} ParaPlan plans for ({FieldLimits.Gpus.Reason})."));
+        }
+
+        return strategy;
     }
 
     public static Requirements ReadRequirements(MapReader map, List<string> assumptions)

@@ -59,6 +59,9 @@ public sealed record EstimateResult
     /// <summary>At a request rate: the share of an instance's time its prompts' prefill takes (TPOT is the decode step over 1 minus it).</summary>
     public double? PrefillShare { get; init; }
 
+    /// <summary>The pools, the KV transfer and the flow of a prefill/decode disaggregated strategy (docs/disaggregation.md); null for aggregated serving.</summary>
+    public ParaPlan.CostModel.Disaggregation.DisaggregationReport? Disaggregation { get; init; }
+
     /// <summary>The simulation of the workload (percentiles, goodput, Little's law), when it was run.</summary>
     public ServingSimulationReport? Simulation { get; init; }
 

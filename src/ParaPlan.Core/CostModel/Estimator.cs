@@ -62,6 +62,17 @@ public static class Estimator
         return figures;
     }
 
+    /// <summary>The full estimate of a prefill/decode disaggregated strategy (docs/disaggregation.md).</summary>
+    public static EstimateResult EstimateDisaggregated(Scenario scenario, DisaggregatedStrategy strategy, EfficiencyProfile profile) =>
+        new ParaPlan.CostModel.Disaggregation.DisaggregatedServing(scenario, strategy, profile, report: true).Compute(out _)!;
+
+    /// <summary>The headline figures of a disaggregated strategy (the search's path).</summary>
+    public static EstimateFigures FiguresDisaggregated(Scenario scenario, DisaggregatedStrategy strategy, EfficiencyProfile profile)
+    {
+        new ParaPlan.CostModel.Disaggregation.DisaggregatedServing(scenario, strategy, profile, report: false).Compute(out EstimateFigures figures);
+        return figures;
+    }
+
     /// <summary>A strategy ready to be costed at any concurrency (figures only).</summary>
     public sealed class PreparedEstimate
     {

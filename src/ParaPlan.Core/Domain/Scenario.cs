@@ -40,6 +40,9 @@ public sealed record Scenario
     /// <summary>The strategy the file states, or null when it leaves the choice to the planner.</summary>
     public ParallelStrategy? Parallel { get; init; }
 
+    /// <summary>A prefill/decode disaggregated strategy (<c>parallel: {prefill, decode, prefill_instances, decode_instances}</c>), when the scenario states one; <see cref="Parallel"/> is then null.</summary>
+    public DisaggregatedStrategy? Disaggregated { get; init; }
+
     public required Workload Workload { get; init; }
 
     public required Requirements Requirements { get; init; }

@@ -101,7 +101,8 @@ public class CalibratorTests
         // trtllm-bench runs the engine in-process: its TTFT has no API server admitting the burst, so even a TTFT half
         // the estimate's is neither compared nor fitted (request_overhead_ms stays as it was and is not written).
         Scenario scenario = Scenarios.Read(Tiny.Replace("engine: vllm", "engine: trtllm", StringComparison.Ordinal));
-        EstimateResult e = Estimator.Estimate(scenario, scenario.Parallel!.Value, Start);
+        // trtllm-bench hands its requests to the executor at once: the estimate to compare with is the burst form's.
+        EstimateResult e = Estimator.Estimate(scenario with { Workload = scenario.Workload with { Form = WorkloadForm.Burst } }, scenario.Parallel!.Value, Start);
         BenchmarkRun run = Run(e.TpotMs, e.OutputTokensPerSPerGpu, e.MeanTtftMs / 2) with { Tool = BenchmarkTool.TrtllmBench };
         CalibrationResult result = Calibrator.Calibrate(scenario, "synthetic.txt", [run], profiles: new FixedProfile(Start));
 

@@ -129,6 +129,22 @@ internal sealed class ServingModel
         }
 
         double cycleMs = meanPrefill.TotalMs + (workload.OutputTokens * tpotMs);
+        double stepMs = tpotMs;
+        if (workload.Form == WorkloadForm.ClosedLoop && running > 1)
+        {
+            // Clients in their steady state: the other sequences' prompts arrive while a sequence decodes and stretch
+            // its token gaps (docs/serving-at-a-rate.md, "The analytical path"): a DP group's steps carry another
+            // sequence's prompt a share g = (running - 1) / cycle x one prompt's prefill of the time, and the instance's
+            // groups step together, so TPOT = step / (1 - rho) with rho = 1 - (1 - g)(1 - g_all)^(dp - 1).
+            double onePromptMs = PrefillPass(1, meanInput, breakdown: false).TotalMs;
+            double perGroupShare = running / cycleMs * onePromptMs;
+            double othersShare = (running - 1) / cycleMs * onePromptMs;
+            double rho = 1 - ((1 - Math.Min(othersShare, 0.95)) * Math.Pow(1 - Math.Min(perGroupShare, 0.95), _dp - 1));
+            double stretch = 1 / (1 - Math.Min(rho, 0.95));
+            tpotMs *= stretch;
+            tpotLongestMs *= stretch;
+        }
+
         double instanceGpus = _strategy.GpusPerInstance;
         double outputPerGpu = runningInstance * workload.OutputTokens / (cycleMs / 1000) / instanceGpus;
         double totalPerGpu = runningInstance * (meanInput + workload.OutputTokens) / (cycleMs / 1000) / instanceGpus;
@@ -137,8 +153,8 @@ internal sealed class ServingModel
         FrontEndPlan frontEnd = FrontEndSizing.Size(outputPerGpu * instanceGpus, outputPerGpu * instanceGpus / Math.Max(1, workload.OutputTokens), _profile);
         double admissionMs = Math.Ceiling(Math.Ceiling(perGroupRequested) * _dp / frontEnd.ApiServers) * _profile.ApiServerRequestMs;
         double firstTokensMs = ttftPrefill.TotalMs + interleavedMs;
-        double burstTtftMs = _profile.RequestOverheadMs + admissionMs + firstTokensMs + ((waves - 1) * (ttftPrefill.TotalMs + (workload.OutputTokens * tpotMs)));
-        double burstMeanTtftMs = _profile.RequestOverheadMs + (admissionMs / 2) + (firstTokensMs * (ttftPrefill.Steps + 1) / (2.0 * ttftPrefill.Steps)) + ((waves - 1) / 2 * (ttftPrefill.TotalMs + (workload.OutputTokens * tpotMs)));
+        double burstTtftMs = _profile.RequestOverheadMs + admissionMs + firstTokensMs + ((waves - 1) * (ttftPrefill.TotalMs + (workload.OutputTokens * stepMs)));
+        double burstMeanTtftMs = _profile.RequestOverheadMs + (admissionMs / 2) + (firstTokensMs * (ttftPrefill.Steps + 1) / (2.0 * ttftPrefill.Steps)) + ((waves - 1) / 2 * (ttftPrefill.TotalMs + (workload.OutputTokens * stepMs)));
         double ttftMs, meanTtftMs;
         if (workload.Form == WorkloadForm.Burst)
         {
@@ -301,6 +317,26 @@ internal sealed class ServingModel
         prefillOnlyMs = steps * chunkMs;
         double mixed = _profile.PrefillFirst || others <= 0 ? chunkMs : chunkMs + decodeMs - _profile.StepOverheadMs;
         return steps * mixed;
+    }
+
+    /// <summary>
+    /// A prefill instance's capacity (docs/disaggregation.md): prompts of <paramref name="prompt"/> tokens prefilled
+    /// back to back, a token budget's worth per DP group at a time (at least one prompt), through the pipeline.
+    /// Returns prompt tokens per second of the whole instance.
+    /// </summary>
+    public double PrefillTokensPerSecond(double prompt)
+    {
+        int prompts = Math.Max(1, (int)Math.Ceiling(_profile.MaxBatchedTokens / prompt));
+        double ms = PrefillPass(prompts, prompt, breakdown: false).TotalMs;
+        return prompts * prompt * _dp / ms * 1000;
+    }
+
+    /// <summary>Time (ms) to prefill one prompt of <paramref name="prompt"/> tokens alone, and the tokens of its last chunk.</summary>
+    public (double Ms, double LastChunkTokens) PrefillOne(double prompt)
+    {
+        PhaseStep pass = PrefillPass(1, prompt, breakdown: false);
+        double last = prompt - ((pass.Steps - 1) * Math.Min(_profile.MaxBatchedTokens, prompt));
+        return (pass.TotalMs, last);
     }
 
     /// <summary>
