@@ -42,7 +42,9 @@ internal static class PlanReportBuilder
 
         doc.Heading("Chosen strategy", 2);
         doc.Facts(
-            ("Strategy", string.Create(CultureInfo.InvariantCulture, $"tp {p.Tp}, sp {p.Sp}, dp {p.Dp}, pp {p.Pp}, ep {p.Ep}, replicas {p.Replicas}: {p.Gpus} GPUs ({p.Gpus / p.Replicas} per instance)")),
+            ("Strategy", b.Disaggregation is { } pd
+                ? EstimateReportBuilder.Disaggregated(pd)
+                : string.Create(CultureInfo.InvariantCulture, $"tp {p.Tp}, sp {p.Sp}, dp {p.Dp}, pp {p.Pp}, ep {p.Ep}, replicas {p.Replicas}: {p.Gpus} GPUs ({p.Gpus / p.Replicas} per instance)")),
             ("Concurrency", $"{b.Concurrency} sequences in flight"),
             ("TTFT", EstimateReportBuilder.TtftText(b)),
             ("TPOT", $"{EstimateReportBuilder.Ms(b.TpotMs)} at the mean context, {EstimateReportBuilder.Ms(b.TpotLongestPromptMs)} with the longest prompts ({Figures.Number(1000 / b.TpotMs, "0.#")} tokens/s per user)"),
@@ -51,6 +53,16 @@ internal static class PlanReportBuilder
         doc.Paragraph("Reproduce these figures with:");
         doc.Code(plan.Reproduce);
         doc.Bullets("Engines compared (engine: any), the chosen first", plan.EngineChoice);
+        if (plan.Layouts is { } layouts)
+        {
+            doc.Heading("Aggregated or disaggregated", 2);
+            doc.Facts(
+                ("Aggregated", layouts.Aggregated),
+                ("Disaggregated", layouts.Disaggregated),
+                ("Verdict", layouts.Why),
+                ("Searched", $"{Figures.Whole(layouts.Evaluated)} disaggregated layouts costed, {Figures.Whole(layouts.Feasible)} feasible, in {Figures.Number(layouts.ElapsedMs, "0")} ms"));
+        }
+
         doc.Bullets("Why not the runners-up", plan.Why);
         doc.Bullets("Misses (closest candidate)", plan.Misses.Select(m => m.Detail));
         doc.Bullets("What would make it feasible", plan.Suggestions);
@@ -63,7 +75,7 @@ internal static class PlanReportBuilder
             ["GPU>", "Node>", "Replica>", "Stage>", "dp>", "sp>", "tp>", "ep>", "Layers", "Heads (KV)", "Experts"],
             rows.Select(a => (IReadOnlyList<string>)
             [
-                I(a.Gpu), I(a.Node), I(a.Replica), I(a.Stage), I(a.DpRank), I(a.SpRank), I(a.TpRank), I(a.EpRank),
+                I(a.Gpu), I(a.Node), a.Pool is { } pool ? $"{pool} {I(a.Replica)}" : I(a.Replica), I(a.Stage), I(a.DpRank), I(a.SpRank), I(a.TpRank), I(a.EpRank),
                 a.Layers + (a.HoldsEmbedding ? " +embedding" : string.Empty) + (a.HoldsLmHead ? " +lm_head" : string.Empty),
                 $"{a.AttentionHeads} ({a.KvHeads})",
                 a.Experts.Count == 0 ? "-" : $"{a.Experts}{(b.Moe is { ExpertTensorParallel: > 1 } ? $" slice {a.ExpertSlice}" : string.Empty)}",

@@ -27,4 +27,9 @@ public sealed record GpuAssignment(
     IndexRange KvHeads,
     IndexRange Experts,
     bool HoldsEmbedding,
-    bool HoldsLmHead);
+    bool HoldsLmHead)
+{
+    /// <summary>"prefill" or "decode" in a disaggregated plan (its replicas are the pool's instances); null otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Pool { get; init; }
+}

@@ -45,7 +45,20 @@ public sealed record PlanResult
 
     /// <summary>With <c>engine: any</c>: each engine's best plan, the chosen one first; empty otherwise.</summary>
     public IReadOnlyList<string> EngineChoice { get; init; } = [];
+
+    /// <summary>Aggregated against prefill/decode disaggregated serving (docs/disaggregation.md): the best of each, which wins and by how much.</summary>
+    public LayoutComparison? Layouts { get; init; }
 }
+
+/// <summary>The best aggregated and the best disaggregated layout, and the objective's verdict.</summary>
+/// <param name="Aggregated">The best aggregated plan in one line (or why there is none).</param>
+/// <param name="Disaggregated">The best disaggregated layout in one line (or why there is none).</param>
+/// <param name="Winner">"aggregated" or "disaggregated".</param>
+/// <param name="Why">The verdict in words: by how much, on the objective.</param>
+/// <param name="Evaluated">Disaggregated layouts costed.</param>
+/// <param name="Feasible">Of them, meeting every requirement.</param>
+/// <param name="ElapsedMs">Time of the disaggregated search.</param>
+public sealed record LayoutComparison(string Aggregated, string Disaggregated, string Winner, string Why, long Evaluated, long Feasible, double ElapsedMs);
 
 /// <summary>From deployment conditions to a plan: search, then the full estimate, mapping and launch settings of the best.</summary>
 public static class Planner
@@ -89,7 +102,7 @@ public static class Planner
 
         var pareto = search.Pareto.Select(Full).ToList();
         IReadOnlyList<GpuAssignment> map = RankLayout.Map(chosen.Strategy, scenario.Model, scenario.Hardware.GpusPerNode);
-        return new PlanResult
+        PlanResult aggregated = new PlanResult
         {
             Best = notes.Count == 0 ? best : best with { Assumptions = [.. best.Assumptions, .. notes] },
             Alternatives = alternatives,
@@ -105,7 +118,89 @@ public static class Planner
             Launch = LaunchSettings.For(scenario, chosen.Strategy, best),
             Reproduce = Reproduction(scenario, chosen),
         };
+        return WithDisaggregation(scenario, aggregated, search.Profile);
     }
+
+    /// <summary>
+    /// The disaggregated search beside the aggregated one (docs/disaggregation.md): the best layout of each by the
+    /// objective; when the disaggregated one wins, it is the plan.
+    /// </summary>
+    private static PlanResult WithDisaggregation(Scenario scenario, PlanResult aggregated, EfficiencyProfile profile)
+    {
+        if (scenario.Workload.Form == WorkloadForm.Burst || scenario.Workload.OutputTokens < 2)
+        {
+            return aggregated;
+        }
+
+        List<ParallelStrategy> instances = StrategySearch.FittingInstances(scenario, out int budget);
+        DisaggregatedSearchResult pd = DisaggregatedSearch.Run(scenario, profile, budget, instances);
+        EstimateResult a = aggregated.Best;
+        string aggregatedLine = aggregated.Infeasible is null
+            ? Invariant($"{a.Parallel.Gpus} GPUs (tp{a.Parallel.Tp} sp{a.Parallel.Sp} dp{a.Parallel.Dp} pp{a.Parallel.Pp} ep{a.Parallel.Ep} x{a.Parallel.Replicas}): {a.OutputTokensPerSPerGpu:0} output tokens/s per GPU, TPOT {a.TpotMs:0.0} ms, TTFT {a.TtftMs:0} ms")
+            : "none meets every requirement";
+        if (pd.Best is not { } best)
+        {
+            string none = pd.Evaluated == 0 ? "none to cost: no instance shape suits both pools within the GPUs" : Invariant($"none of {pd.Evaluated:#,0} layouts meets every requirement");
+            return aggregated with { Layouts = new LayoutComparison(aggregatedLine, none, "aggregated", "aggregated: no disaggregated layout is feasible", pd.Evaluated, pd.Feasible, Math.Round(pd.ElapsedMs, 1)) };
+        }
+
+        EstimateFigures f = best.Figures;
+        string pdLine = Invariant($"{best.Strategy.GpuCount} GPUs ({best.Strategy}): {f.OutputTokensPerSPerGpu:0} output tokens/s per GPU, TPOT {f.TpotMs:0.0} ms, TTFT {f.TtftMs:0} ms");
+        bool pdWins = aggregated.Infeasible is not null || scenario.Objective switch
+        {
+            Objective.Latency => f.TpotMs < a.TpotMs * 0.999,
+            Objective.Gpus => best.Strategy.GpuCount < a.Parallel.Gpus || (best.Strategy.GpuCount == a.Parallel.Gpus && f.OutputTokensPerSPerGpu > a.OutputTokensPerSPerGpu * 1.001),
+            _ => f.OutputTokensPerSPerGpu > a.OutputTokensPerSPerGpu * 1.001,
+        };
+        string margin = aggregated.Infeasible is not null
+            ? "no aggregated strategy meets every requirement"
+            : scenario.Objective switch
+            {
+                Objective.Latency => Invariant($"TPOT {f.TpotMs:0.0} vs {a.TpotMs:0.0} ms ({(f.TpotMs / a.TpotMs) - 1:+0%;-0%})"),
+                Objective.Gpus => Invariant($"{best.Strategy.GpuCount} vs {a.Parallel.Gpus} GPUs, {f.OutputTokensPerSPerGpu:0} vs {a.OutputTokensPerSPerGpu:0} output tokens/s per GPU"),
+                _ => Invariant($"{f.OutputTokensPerSPerGpu:0} vs {a.OutputTokensPerSPerGpu:0} output tokens/s per GPU ({(f.OutputTokensPerSPerGpu / a.OutputTokensPerSPerGpu) - 1:+0%;-0%})"),
+            };
+        string why = Invariant($"{(pdWins ? "disaggregated" : "aggregated")} wins on the objective '{scenario.Objective.ToString().ToLowerInvariant()}': {margin}; prompts never stall the disaggregated decode steps (TPOT {f.TpotMs:0.0} ms), at the cost of the KV transfer and a prefill queue in TTFT");
+        if (pdWins && scenario.Requirements.HasPercentiles)
+        {
+            // Percentile targets are checked by the request-by-request simulation, which covers aggregated serving: a
+            // disaggregated layout's analytical means cannot stand in for them.
+            pdWins = false;
+            why = Invariant($"aggregated kept: the disaggregated layout leads on the analytical figures ({margin}), but the percentile targets need the request-by-request simulation, which covers aggregated serving only (docs/disaggregation.md)");
+        }
+
+        var comparison = new LayoutComparison(aggregatedLine, pdLine, pdWins ? "disaggregated" : "aggregated", why, pd.Evaluated, pd.Feasible, Math.Round(pd.ElapsedMs, 1));
+        if (!pdWins)
+        {
+            return aggregated with { Layouts = comparison };
+        }
+
+        Scenario chosen = scenario with { Disaggregated = best.Strategy, Parallel = null };
+        EstimateResult e = Estimator.EstimateDisaggregated(chosen, best.Strategy, profile);
+        e = e with
+        {
+            Assumptions = [.. scenario.Assumptions, .. e.Assumptions, "not simulated request by request: the simulation covers aggregated serving (docs/serving-at-a-rate.md)"],
+            Warnings = [.. scenario.Warnings, .. e.Warnings],
+        };
+        IReadOnlyList<GpuAssignment> map = RankLayout.Map(best.Strategy, scenario.Model, scenario.Hardware.GpusPerNode);
+        string load = scenario.Workload.IsOpenLoop && scenario.Workload.RequestRate is { } rate ? Invariant($" --request-rate {rate:0.####}") : string.Empty;
+        return aggregated with
+        {
+            Best = e,
+            Infeasible = null,
+            Misses = [],
+            Suggestions = [],
+            Layouts = comparison,
+            Alternatives = [aggregated.Best, .. aggregated.Alternatives.Take(4)],
+            Why = [Invariant($"the best aggregated plan, {aggregatedLine}: {why}"), .. aggregated.Why.Take(4)],
+            Mapping = map,
+            ModuleDivision = ModuleDivisionCheck.Of(RankLayout.Map(best.Strategy.DecodePool, scenario.Model, scenario.Hardware.GpusPerNode), best.Strategy.DecodePool, scenario.Model),
+            Launch = LaunchSettings.ForDisaggregated(chosen, best.Strategy, e),
+            Reproduce = Invariant($"paraplan estimate FILE-WITH-parallel: {{prefill: {{tp: {best.Strategy.Prefill.TensorParallel}, sp: {best.Strategy.Prefill.SequenceParallel}, dp: {best.Strategy.Prefill.DataParallel}, pp: {best.Strategy.Prefill.PipelineParallel}, ep: {best.Strategy.Prefill.ExpertParallel}}}, decode: {{tp: {best.Strategy.Decode.TensorParallel}, sp: {best.Strategy.Decode.SequenceParallel}, dp: {best.Strategy.Decode.DataParallel}, pp: {best.Strategy.Decode.PipelineParallel}, ep: {best.Strategy.Decode.ExpertParallel}}}, prefill_instances: {best.Strategy.PrefillInstances}, decode_instances: {best.Strategy.DecodeInstances}}}{load}"),
+        };
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private static readonly EngineKind[] NamedEngines = [EngineKind.Vllm, EngineKind.Sglang, EngineKind.Trtllm];
 

@@ -63,6 +63,21 @@ public static class RankLayout
     public static IReadOnlyList<GpuAssignment> Map(ParallelStrategy strategy, ModelArchitecture model, int gpusPerNode) =>
         [.. Enumerable.Range(0, (int)strategy.GpuCount).Select(g => Assign(g, strategy, model, gpusPerNode))];
 
+    /// <summary>
+    /// A disaggregated plan's GPUs: the prefill pool's instances first (GPUs 0 ..), then the decode pool's, each
+    /// instance laid out as an aggregated one and the decode pool starting on a node of its own.
+    /// </summary>
+    public static IReadOnlyList<GpuAssignment> Map(DisaggregatedStrategy strategy, ModelArchitecture model, int gpusPerNode)
+    {
+        ArgumentNullException.ThrowIfNull(strategy);
+        int prefillGpus = (int)strategy.PrefillGpus;
+        int decodeStart = (prefillGpus + gpusPerNode - 1) / gpusPerNode * gpusPerNode;
+        IEnumerable<GpuAssignment> prefill = Map(strategy.PrefillPool, model, gpusPerNode).Select(a => a with { Pool = "prefill" });
+        IEnumerable<GpuAssignment> decode = Map(strategy.DecodePool, model, gpusPerNode)
+            .Select(a => a with { Gpu = a.Gpu + decodeStart, Node = (a.Gpu + decodeStart) / gpusPerNode, Pool = "decode" });
+        return [.. prefill, .. decode];
+    }
+
     /// <summary>Layers per stage, as even as possible, the first stages taking one more (the cost model's split).</summary>
     public static (int[] Counts, int[] Starts) LayerSplit(int layers, int stages)
     {

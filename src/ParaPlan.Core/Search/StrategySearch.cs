@@ -141,6 +141,16 @@ public static class StrategySearch
     }
 
     /// <summary>Instances costed when the weights fit none: those with the most GPUs, at most this many.</summary>
+    /// <summary>The single-instance shapes the engine can run within the budget whose weights fit (what the disaggregated search pairs).</summary>
+    internal static List<ParallelStrategy> FittingInstances(Scenario scenario, out int budget)
+    {
+        budget = scenario.Hardware.GpuCount ?? AmpleBudget(scenario);
+        double weightBytes = WeightBytes(scenario);
+        double limitBytes = scenario.Hardware.Gpu.MemoryGb * scenario.Requirements.MaxMemoryUtilization * 1e9;
+        var ignored = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        return [.. Instances(scenario.Model, budget, ignored, scenario.Engine).Where(i => weightBytes / i.GpusPerInstance <= limitBytes)];
+    }
+
     internal const int ClosestWhenNothingFits = 32;
 
     private static HashSet<ParallelStrategy> WidestInstances(List<ParallelStrategy> instances) =>

@@ -122,7 +122,19 @@ public class StrategySearchTests
             Workload = new Workload(scenario.Workload.InputTokens, scenario.Workload.OutputTokens, ConcurrencySetting.Of(plan.Best.Concurrency)),
         };
         var strategy = new ParallelStrategy(plan.Best.Parallel.Tp, plan.Best.Parallel.Sp, plan.Best.Parallel.Dp, plan.Best.Parallel.Pp, plan.Best.Parallel.Ep, plan.Best.Parallel.Replicas);
-        EstimateResult estimate = Estimator.Estimate(chosen, strategy);
+        EstimateResult estimate;
+        if (plan.Best.Disaggregation is { } d)
+        {
+            // A disaggregated plan (docs/disaggregation.md) is reproduced by its two pools, at the scenario's own workload.
+            var pools = new DisaggregatedStrategy(Instance(d.Prefill.Instance), Instance(d.Decode.Instance), d.Prefill.Instances, d.Decode.Instances);
+            estimate = Estimator.EstimateDisaggregated(scenario with { Parallel = null, Disaggregated = pools }, pools, ParaPlan.CostModel.Profiles.EfficiencyCatalog.BuiltIn.Resolve(scenario.Engine, scenario.Hardware.Gpu));
+        }
+        else
+        {
+            estimate = Estimator.Estimate(chosen, strategy);
+        }
+
+        static ParallelStrategy Instance(ParaPlan.Reports.StrategySummary s) => new(s.Tp, s.Sp, s.Dp, s.Pp, s.Ep, 1);
         Assert.Equal(plan.Best.TtftMs, estimate.TtftMs);
         Assert.Equal(plan.Best.TpotMs, estimate.TpotMs);
         Assert.Equal(plan.Best.OutputTokensPerSPerGpu, estimate.OutputTokensPerSPerGpu);

@@ -31,7 +31,10 @@ public static class LaunchBundle
         var readme = new StringBuilder();
         readme.AppendLine("# Launch bundle written by paraplan plan --emit")
             .AppendLine()
-            .AppendLine(Invariant($"Strategy tp{best.Parallel.Tp} sp{best.Parallel.Sp} dp{best.Parallel.Dp} pp{best.Parallel.Pp} ep{best.Parallel.Ep} x{best.Parallel.Replicas} replicas on {best.Parallel.Gpus} GPUs; predicted TTFT {best.TtftMs:0} ms, TPOT {best.TpotMs:0.0} ms, {best.OutputTokensPerSPerGpu:0} output tokens/s per GPU at {best.Concurrency} sequences in flight."))
+            .AppendLine(best.Disaggregation is { } d
+                ? Invariant($"Disaggregated {d.Layout} on {d.Gpus} GPUs: prefill tp{d.Prefill.Instance.Tp} dp{d.Prefill.Instance.Dp} ep{d.Prefill.Instance.Ep} pp{d.Prefill.Instance.Pp} x{d.Prefill.Instances}, decode tp{d.Decode.Instance.Tp} dp{d.Decode.Instance.Dp} ep{d.Decode.Instance.Ep} pp{d.Decode.Instance.Pp} x{d.Decode.Instances}.")
+                : string.Empty)
+            .AppendLine(Invariant($"Strategy tp{best.Parallel.Tp} sp{best.Parallel.Sp} dp{best.Parallel.Dp} pp{best.Parallel.Pp} ep{best.Parallel.Ep} x{best.Parallel.Replicas} replicas on {best.Parallel.Gpus} GPUs{(best.Disaggregation is null ? string.Empty : " (the decode pool)")}; predicted TTFT {best.TtftMs:0} ms, TPOT {best.TpotMs:0.0} ms, {best.OutputTokensPerSPerGpu:0} output tokens/s per GPU at {best.Concurrency} sequences in flight."))
             .AppendLine(plan.Infeasible is { } why ? $"NOT FEASIBLE: {why}" : "Feasible.")
             .AppendLine()
             .AppendLine("Per engine: node-N.sh (run node N's on node N; replace NODE0_ADDR with the first node's address), k8s.yaml (images at their")
@@ -42,6 +45,25 @@ public static class LaunchBundle
             if (!launch.Expressible)
             {
                 readme.AppendLine(Invariant($"- {launch.Engine}: cannot run this strategy as is ({string.Join("; ", launch.Notes)})"));
+                continue;
+            }
+
+            if (launch.PrefillCommands is { } prefillCommands && launch.DecodeCommands is { } decodeCommands)
+            {
+                // A disaggregated plan: one script per node of a prefill instance and of a decode instance, the router in the README.
+                readme.AppendLine(Invariant($"- {launch.Engine}/: prefill-node-N.sh ({prefillCommands.Count} per prefill instance), decode-node-N.sh ({decodeCommands.Count} per decode instance), model {launch.Model}; {string.Join("; ", launch.Notes.Take(2))}"));
+                for (int node = 0; node < prefillCommands.Count; node++)
+                {
+                    files[$"{launch.Engine}/prefill-node-{node}.sh"] = ScriptOf(prefillCommands[node], launch.Engine, $"prefill instance, node {node} of {prefillCommands.Count}", best);
+                }
+
+                for (int node = 0; node < decodeCommands.Count; node++)
+                {
+                    files[$"{launch.Engine}/decode-node-{node}.sh"] = ScriptOf(decodeCommands[node], launch.Engine, $"decode instance, node {node} of {decodeCommands.Count}", best);
+                }
+
+                readme.AppendLine(Invariant($"  {launch.Engine}: no k8s.yaml for a disaggregated plan (two pools and a router: NVIDIA Dynamo's DynamoGraphDeployment or llm-d describe them); benchmark.sh runs against the router"));
+                files[$"{launch.Engine}/benchmark.sh"] = Benchmark(launch, scenario, best);
                 continue;
             }
 
@@ -75,6 +97,14 @@ public static class LaunchBundle
         files["README.md"] = readme.ToString();
         return files;
     }
+
+    private static string ScriptOf(string command, string engine, string what, EstimateResult best) =>
+        new StringBuilder()
+            .AppendLine("#!/usr/bin/env bash")
+            .AppendLine(Invariant($"# {engine}: {what} of the plan {best.Disaggregation?.Layout} ({best.Disaggregation?.Gpus} GPUs)."))
+            .AppendLine("set -euo pipefail")
+            .AppendLine(command)
+            .ToString();
 
     private static string Script(EngineLaunch launch, int node, EstimateResult best)
     {

@@ -20,6 +20,14 @@ public sealed record EngineLaunch(string Engine, bool Expressible, string Comman
 
     /// <summary>Files the commands read, by name (TensorRT-LLM's extra.yaml), with their text.</summary>
     public IReadOnlyDictionary<string, string> Files { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>A disaggregated plan: one prefill instance's commands (one per node); null otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? PrefillCommands { get; init; }
+
+    /// <summary>A disaggregated plan: one decode instance's commands (one per node); null otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? DecodeCommands { get; init; }
 }
 
 /// <summary>
@@ -44,6 +52,10 @@ public static class LaunchSettings
         var context = new LaunchContext(scenario, strategy, estimate, model, memory);
         return [VllmLaunch.Build(context), SglangLaunch.Build(context), TrtLlmLaunch.Build(context)];
     }
+
+    /// <summary>A disaggregated plan's launches (<see cref="DisaggregatedLaunch"/>).</summary>
+    public static IReadOnlyList<EngineLaunch> ForDisaggregated(Scenario scenario, DisaggregatedStrategy strategy, EstimateResult estimate) =>
+        DisaggregatedLaunch.Build(scenario, strategy, estimate);
 
     /// <summary>
     /// Whether <paramref name="engine"/> can run the plan's strategy, by the same rules the search applies
@@ -116,3 +128,57 @@ public static class LaunchSettings
 
 /// <summary>What every engine's launch is built from.</summary>
 internal sealed record LaunchContext(Scenario Scenario, ParallelStrategy Strategy, EstimateResult Estimate, ModelReference Model, LaunchMemory Memory);
+
+/// <summary>
+/// Launch settings of a prefill/decode disaggregated plan (docs/disaggregation.md, "Launch"): each pool's instance
+/// launched as an aggregated one, with the engine's disaggregation flags (SGLang <c>--disaggregation-mode</c> and its
+/// transfer backend; vLLM's NixlConnector through <c>--kv-transfer-config</c>), and the router that sends each request
+/// to a prefill and a decode instance.
+/// </summary>
+public static class DisaggregatedLaunch
+{
+    internal const string NixlConfig = "'{\"kv_connector\":\"NixlConnector\",\"kv_role\":\"kv_both\"}'";
+
+    public static IReadOnlyList<EngineLaunch> Build(Scenario scenario, DisaggregatedStrategy strategy, EstimateResult estimate)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(strategy);
+        ArgumentNullException.ThrowIfNull(estimate);
+        ModelReference model = ModelReference.Of(scenario);
+        LaunchMemory prefillMemory = LaunchMemory.Of(estimate.Disaggregation!.Prefill.Memory);
+        LaunchMemory decodeMemory = LaunchMemory.Of(estimate.Disaggregation!.Decode.Memory);
+        var prefill = new LaunchContext(scenario, strategy.PrefillPool, estimate, model, prefillMemory);
+        var decode = new LaunchContext(scenario, strategy.DecodePool, estimate, model, decodeMemory);
+        return
+        [
+            Pair("vllm", VllmLaunch.Build(prefill), VllmLaunch.Build(decode), ["--kv-transfer-config " + NixlConfig], ["--kv-transfer-config " + NixlConfig], strategy,
+                "route with vLLM's P/D proxy (tests/v1/kv_connector/nixl_integration/toy_proxy_server.py --prefiller-hosts ... --prefiller-ports ... --decoder-hosts ... --decoder-ports ..., a test tool) or NVIDIA Dynamo (python3 -m dynamo.vllm --is-prefill-worker on the prefill instances); NixlConnector's decode side pulls each request's KV after its prefill (VLLM_NIXL_SIDE_CHANNEL_PORT, default 5600)"),
+            Pair("sglang", SglangLaunch.Build(prefill), SglangLaunch.Build(decode), ["--disaggregation-mode prefill", "--disaggregation-transfer-backend mooncake"], ["--disaggregation-mode decode", "--disaggregation-transfer-backend mooncake"], strategy,
+                "route with the SGLang router: python -m sglang_router.launch_router --pd-disaggregation --prefill http://PREFILL_i:30000 (once per prefill instance) --decode http://DECODE_j:30000 (once per decode instance) --host 0.0.0.0 --port 8000 (docs/advanced_features/pd_disaggregation.md); give --disaggregation-ib-device for the RDMA NIC (e.g. mlx5_0)"),
+            new EngineLaunch("trtllm", false, "# not emitted", ["TensorRT-LLM's disaggregated serving (trtllm-serve disaggregated -c with context and generation servers) is not emitted by ParaPlan yet: its configuration file's fields were not captured from the source"]) { Model = model.Name },
+        ];
+    }
+
+    private static EngineLaunch Pair(string engine, EngineLaunch prefill, EngineLaunch decode, IReadOnlyList<string> prefillFlags, IReadOnlyList<string> decodeFlags, DisaggregatedStrategy strategy, string router)
+    {
+        static IReadOnlyList<string> With(EngineLaunch launch, IReadOnlyList<string> flags) =>
+            [.. launch.Commands.Select(c => c + string.Concat(flags.Select(f => " \\\n  " + f)))];
+        IReadOnlyList<string> prefillCommands = With(prefill, prefillFlags);
+        IReadOnlyList<string> decodeCommands = With(decode, decodeFlags);
+        string command = $"# prefill instance (run {strategy.PrefillInstances} of them)\n{string.Join("\n\n", prefillCommands)}\n\n# decode instance (run {strategy.DecodeInstances} of them)\n{string.Join("\n\n", decodeCommands)}";
+        var notes = new List<string>
+        {
+            string.Create(CultureInfo.InvariantCulture, $"disaggregated {strategy.PrefillInstances}P{strategy.DecodeInstances}D: {strategy.PrefillInstances} prefill instance(s) of {strategy.Prefill.GpusPerInstance} GPUs and {strategy.DecodeInstances} decode instance(s) of {strategy.Decode.GpusPerInstance} GPUs"),
+            router,
+        };
+        notes.AddRange(prefill.Notes.Select(n => "prefill: " + n));
+        notes.AddRange(decode.Notes.Select(n => "decode: " + n));
+        return new EngineLaunch(engine, prefill.Expressible && decode.Expressible, command, notes)
+        {
+            Model = prefill.Model,
+            Commands = [.. prefillCommands, .. decodeCommands],
+            PrefillCommands = prefillCommands,
+            DecodeCommands = decodeCommands,
+        };
+    }
+}
