@@ -62,6 +62,12 @@ public static class EngineArguments
             return $"{flag} needs a value";
         }
 
+        // The shell removes single quotes around a value ('{"kv_connector": ...}') before the engine sees it.
+        if (value.Length >= 2 && value[0] == '\'' && value[^1] == '\'')
+        {
+            value = value[1..^1];
+        }
+
         return CheckTyped(flag, f.Type, f.Choices, value);
     }
 

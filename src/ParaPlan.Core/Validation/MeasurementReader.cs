@@ -61,6 +61,7 @@ public static class MeasurementReader
                 TpotMs = map.Number("tpot_ms", Figure),
                 ItlMs = map.Number("itl_ms", Figure),
                 RequestsPerS = map.Number("request_per_s", Figure),
+                InputTokensPerSecondPerGpu = map.Number("input_tok_s_per_gpu", Figure),
             });
         }
 

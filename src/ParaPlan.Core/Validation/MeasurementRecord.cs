@@ -77,6 +77,9 @@ public sealed record MeasurementRecord
 
     public double? ItlMs { get; init; }
 
+    /// <summary>Prompt tokens per second per GPU (input_tok_s_per_gpu): what a prefill-only run measures.</summary>
+    public double? InputTokensPerSecondPerGpu { get; init; }
+
     /// <summary>Requests per second the run served (request_per_s): for runs at a request rate, the rate the simulation is driven at.</summary>
     public double? RequestsPerS { get; init; }
 }

@@ -27,6 +27,12 @@ public enum MeasurementMode
 
     /// <summary>Requests arriving at a rate (Poisson): simulated request by request; percentiles compared where stated.</summary>
     RequestRate,
+
+    /// <summary>The prefill pool of a disaggregated deployment alone: prompt tokens/s per GPU (docs/disaggregation.md).</summary>
+    PrefillOnly,
+
+    /// <summary>The decode pool of a disaggregated deployment alone, at a stated batch: output tokens/s per GPU.</summary>
+    DecodeOnly,
 }
 
 /// <summary>A record the cost model can express: the scenario to estimate and how to compare.</summary>
@@ -115,6 +121,12 @@ public static class RecordMapper
             };
         }
 
+        if (mode is MeasurementMode.PrefillOnly or MeasurementMode.DecodeOnly && record.Isl is not null && record.Osl is null)
+        {
+            // One pool: a prefill writes no output, and a decode pool's stated KV length is its context (osl 1 keeps it).
+            record = record with { Osl = 1 };
+        }
+
         if (record.Isl is not { } isl || record.Osl is not { } osl)
         {
             skipReason = "input or output length not stated";
@@ -149,6 +161,16 @@ public static class RecordMapper
                 break;
             case MeasurementMode.RequestRate:
                 concurrency = ConcurrencySetting.Max;
+                break;
+            case MeasurementMode.PrefillOnly:
+                concurrency = ConcurrencySetting.Max;
+                break;
+            case MeasurementMode.DecodeOnly:
+                // The batch decoding at once: per rank or per GPU (one attention-DP group each), or the whole instance's.
+                perRank |= record.BatchSize?.Contains("per GPU", StringComparison.Ordinal) == true;
+                int decoding = perRank ? batch!.Value * (int)Math.Max(1, strategy!.Value.GpuCount / Math.Max(1, (long)strategy.Value.TensorParallel * strategy.Value.PipelineParallel)) : batch!.Value;
+                concurrency = ConcurrencySetting.Of(decoding);
+                cap = perRank ? batch.Value : null;
                 break;
             default:
                 if (record.Concurrency is not { } clients)
@@ -191,10 +213,24 @@ public static class RecordMapper
     {
         string scenario = record.Scenario.ToLowerInvariant();
         mode = MeasurementMode.Offline;
-        if (scenario.Contains("decode-only", StringComparison.Ordinal) || scenario.Contains("prefill-only", StringComparison.Ordinal)
-            || scenario.Contains("disaggregated", StringComparison.Ordinal) || scenario.Contains("decode throughput", StringComparison.Ordinal))
+        if (scenario.Contains("prefill-only", StringComparison.Ordinal))
         {
-            return "one phase of a disaggregated (prefill/decode split) deployment: ParaPlan costs aggregated serving";
+            // One pool of a disaggregated deployment (docs/disaggregation.md): its prompt tokens/s per GPU.
+            mode = MeasurementMode.PrefillOnly;
+            return record.InputTokensPerSecondPerGpu is null ? "prefill-only run without its input tokens/s per GPU" : null;
+        }
+
+        if (scenario.Contains("decode-only", StringComparison.Ordinal) || scenario.Contains("decode throughput", StringComparison.Ordinal))
+        {
+            mode = MeasurementMode.DecodeOnly;
+            return ParseBatch(record.BatchSize, out _) is null
+                ? "decode pool of a disaggregated deployment whose batch (sequences decoding) is not stated"
+                : null;
+        }
+
+        if (scenario.Contains("disaggregated", StringComparison.Ordinal))
+        {
+            return "a whole disaggregated cluster whose pools' degrees and batch are not all stated (the pools' own records are compared one by one)";
         }
 
         if (scenario.Contains("mtp", StringComparison.Ordinal) || record.Notes.Contains("Speculative", StringComparison.Ordinal))

@@ -17,6 +17,12 @@ public static class Validator
     public const string Ttft = "ttft_ms";
     public const string Tpot = "tpot_ms";
 
+    /// <summary>Prompt tokens/s per GPU of a prefill pool (disaggregated records).</summary>
+    public const string PrefillThroughput = "prefill_tokens_per_s_per_gpu";
+
+    /// <summary>True for the three metrics the headline tables and the fits use (not the percentile rows).</summary>
+    public static bool IsHeadline(string metric) => metric is OutputThroughput or Ttft or Tpot;
+
     public static ValidationReport Run(string file, IReadOnlyList<MeasurementRecord> records, IProfileSource? catalog = null, HarnessSet? harness = null)
     {
         ArgumentNullException.ThrowIfNull(records);
@@ -151,6 +157,28 @@ public static class Validator
 
                     Add(Tpot, r.TpotMs ?? r.ItlMs, r.TpotMs is null ? loop.MeanItlMs : loop.MeanTpotMs, r.TpotMs is null ? "measured ITL vs simulated mean gap between tokens" : "closed loop simulated step by step: mean over requests of (last - first token) / (output - 1)");
                     AddPercentiles(Add, mapped, e, profile);
+                    break;
+                }
+
+            case MeasurementMode.PrefillOnly:
+                {
+                    // A prefill pool alone (docs/disaggregation.md): prompts back to back, a token budget's worth per
+                    // DP group at a time.
+                    var pool = new ServingModel(scenario, mapped.Strategy, profile, 0, report: false);
+                    double perGpu = pool.PrefillTokensPerSecond(scenario.Workload.InputTokens.Mean) * mapped.Strategy.Replicas / mapped.Strategy.GpuCount;
+                    Add(PrefillThroughput, r.InputTokensPerSecondPerGpu, perGpu, "prefill pool: prompt tokens/s per GPU, prompts prefilled back to back");
+                    break;
+                }
+
+            case MeasurementMode.DecodeOnly:
+                {
+                    // A decode pool alone at its stated batch: no prompt in its steps.
+                    var pool = new ServingModel(scenario, mapped.Strategy, profile, 0, report: false);
+                    double sequences = scenario.Workload.Concurrency.Sequences ?? 1;
+                    int groups = mapped.Strategy.Replicas * mapped.Strategy.DataParallel;
+                    double stepMs = pool.DecodeStepMs(sequences / groups, scenario.Workload.InputTokens.Mean + (scenario.Workload.OutputTokens / 2.0));
+                    Add(OutputThroughput, r.OutputTokensPerSecondPerGpu, sequences / (stepMs / 1000) / mapped.Strategy.GpuCount, "decode pool: the stated batch decoding, one token each per step, no prompts in the steps");
+                    Add(Tpot, r.TpotMs ?? r.ItlMs, stepMs, "decode pool: its step at the stated batch");
                     break;
                 }
 

@@ -224,7 +224,9 @@ public static class ProfileFitter
         var errors = new List<double>();
         foreach (MappedRecord m in records)
         {
-            foreach (Comparison c in Validator.Compare(m, profiles, harness(m)))
+            // The three headline metrics only: a percentile row (ttft_p50_ms) restates a record's TTFT and would
+            // weigh it twice.
+            foreach (Comparison c in Validator.Compare(m, profiles, harness(m)).Where(c => Validator.IsHeadline(c.Metric)))
             {
                 errors.Add(Math.Abs(Math.Log(Math.Max(c.Predicted, 1e-9) / c.Measured)));
             }

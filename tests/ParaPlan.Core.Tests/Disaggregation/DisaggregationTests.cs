@@ -1,0 +1,145 @@
+using ParaPlan.CostModel;
+using ParaPlan.CostModel.Disaggregation;
+using ParaPlan.CostModel.Profiles;
+using ParaPlan.Domain;
+using ParaPlan.Engines;
+using ParaPlan.Input;
+using ParaPlan.Planning;
+using ParaPlan.Tests.CostModel;
+
+namespace ParaPlan.Tests.Disaggregation;
+
+/// <summary>Prefill/decode disaggregation (issue 22, docs/disaggregation.md): the strategy, its cost, the search and the launch.</summary>
+public sealed class DisaggregationTests
+{
+    private const string DeepSeek = """
+        model: deepseek-v3
+        precision: {weights: fp8}
+        hardware: {gpu: h200-sxm, gpus: 32}
+        engine: sglang
+        workload: {input_tokens: 8192, output_tokens: 1024, concurrency: max}
+
+        """;
+
+    private const string Pools = """
+        parallel:
+          prefill: {dp: 8, ep: 8}
+          decode: {dp: 16, ep: 16}
+          prefill_instances: 2
+          decode_instances: 1
+
+        """;
+
+    private static EstimateResult Estimate(string yaml)
+    {
+        Scenario s = Scenarios.Read(yaml);
+        return Estimator.EstimateDisaggregated(s, s.Disaggregated!, EfficiencyCatalog.BuiltIn.Resolve(s.Engine, s.Hardware.Gpu));
+    }
+
+    [Fact]
+    public void The_scenario_states_both_pools_and_their_instance_counts()
+    {
+        Scenario s = Scenarios.Read(DeepSeek + Pools);
+        DisaggregatedStrategy d = s.Disaggregated!;
+        Assert.Null(s.Parallel);
+        Assert.Equal((8, 16, 2, 1), (d.Prefill.DataParallel, d.Decode.DataParallel, d.PrefillInstances, d.DecodeInstances));
+        Assert.Equal(2 * 8 + 16, d.GpuCount);
+        Assert.Contains("parallel.prefill", Assert.Throws<InputException>(() => Scenarios.Read(DeepSeek + "parallel: {prefill: {dp: 8, replicas: 2}, decode: {dp: 8}}\n")).Message, StringComparison.Ordinal);
+        Assert.Contains("parallel.decode", Assert.Throws<InputException>(() => Scenarios.Read(DeepSeek + "parallel: {prefill: {dp: 8}}\n")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_KV_transfer_is_the_prompt_s_cache_over_the_link_at_the_sourced_efficiency()
+    {
+        // DeepSeek-V3's MLA cache: 61 layers x (512 + 64) = 35,136 elements per token, BF16: 70,272 bytes; 8,192 tokens
+        // = 0.5757 GB. The instances are on different nodes: one 400 Gb/s NIC (50 GB/s) per GPU, 8 GPUs sending in
+        // parallel (the smaller instance), at 0.48 of the line (Mooncake's 190 of 400 GB/s): 192 GB/s, 3.0 ms.
+        EstimateResult e = Estimate(DeepSeek + Pools);
+        KvTransferReport kv = e.Disaggregation!.KvTransfer;
+        Assert.Equal(Math.Round(8192 * 35_136 * 2 / 1e9, 4), kv.BytesPerRequestGb, 4);
+        Assert.Equal(50 * 8 * 0.48, kv.BandwidthGbps, 2);
+        double transfer = (8192 * 35_136 * 2 / 1e9 / 192 * 1000) + KvTransfer.SetupMs + (Scenarios.Read(DeepSeek).Hardware.Gpu.InterNode.LatencyUs / 1000);
+        Assert.Equal(transfer, kv.TransferMs, 2);
+        // SGLang sends each chunk's KV after that chunk: only the last chunk's share is exposed in TTFT.
+        Assert.Equal("chunk", kv.Overlap);
+        Assert.True(kv.ExposedMs <= kv.TransferMs);
+    }
+
+    [Fact]
+    public void Throughput_is_the_deployment_s_requests_over_both_pools_GPUs_and_TPOT_has_no_prompts_in_it()
+    {
+        EstimateResult e = Estimate(DeepSeek + Pools);
+        DisaggregationReport d = e.Disaggregation!;
+        Assert.Equal(d.RequestsPerS * 1024 / 32, e.OutputTokensPerSPerGpu, 6);
+        // Concurrency max: the prefill pool (2 x dp8) cannot feed all the decode pool holds, so it runs at the plan's 90%.
+        Assert.Equal("prefill", d.Bottleneck);
+        Assert.Equal(DisaggregatedServing.MaxPrefillUtilization, d.Prefill.Utilization, 3);
+        // The aggregated strategy of the decode pool, at the same sequences but with clients' 8k prompts arriving,
+        // has a longer TPOT than the disaggregated decode pool's step.
+        Scenario s = Scenarios.Read(DeepSeek.Replace("concurrency: max", $"concurrency: {(int)Math.Ceiling(d.DecodeSequences)}", StringComparison.Ordinal) + "parallel: {dp: 16, ep: 16}\n");
+        EstimateResult aggregated = Estimator.Estimate(s, s.Parallel!.Value, EfficiencyCatalog.BuiltIn.Resolve(s.Engine, s.Hardware.Gpu));
+        Assert.True(e.TpotMs < aggregated.TpotMs, $"{e.TpotMs} vs {aggregated.TpotMs}");
+        Assert.Contains(e.Checks, c => c.Name == "memory (prefill pool)" && c.Passed);
+    }
+
+    [Fact]
+    public void TTFT_waits_for_the_prefill_queue_the_transfer_and_a_decode_step()
+    {
+        EstimateResult e = Estimate(DeepSeek.Replace("concurrency: max", "concurrency: 1", StringComparison.Ordinal) + Pools);
+        DisaggregationReport d = e.Disaggregation!;
+        Assert.True(d.PrefillQueueMs < 1, "one client barely queues");
+        Assert.True(e.TtftMs > d.KvTransfer.ExposedMs + e.TpotMs);
+        EstimateResult busy = Estimate(DeepSeek + Pools);
+        Assert.True(busy.Disaggregation!.PrefillQueueMs > 1000, "at 90% of the prefill pool a prompt waits seconds");
+        Assert.True(busy.TtftMs > e.TtftMs + busy.Disaggregation.PrefillQueueMs * 0.99);
+    }
+
+    [Fact]
+    public void Under_a_tight_TPOT_limit_the_plan_compares_both_layouts_and_disaggregation_wins_for_long_prompts()
+    {
+        // DeepSeek-V3, 8k in / 1k out on 32 H200 with SGLang, TPOT at most 30 ms: aggregated instances must keep their
+        // batches small for the 8k prompts not to stretch the decode steps; a decode pool has no prompts in it.
+        PlanResult plan = Planner.Plan(Scenarios.Read(DeepSeek + "requirements: {tpot_ms: 30}\n"));
+        LayoutComparison layouts = plan.Layouts!;
+        Assert.Equal("disaggregated", layouts.Winner);
+        Assert.Null(plan.Infeasible);
+        Assert.NotNull(plan.Best.Disaggregation);
+        Assert.True(plan.Best.TpotMs <= 30);
+        Assert.Contains("output tokens/s per GPU (+", layouts.Why, StringComparison.Ordinal);
+        Assert.StartsWith("32 GPUs", layouts.Aggregated, StringComparison.Ordinal);
+        Assert.True(layouts.Evaluated > 0 && layouts.Feasible > 0);
+        Assert.Contains(plan.Mapping, a => a.Pool == "prefill");
+        Assert.Contains(plan.Mapping, a => a.Pool == "decode");
+    }
+
+    [Fact]
+    public void Without_a_TPOT_limit_at_short_prompts_aggregated_serving_is_kept_and_the_comparison_says_why()
+    {
+        PlanResult plan = Planner.Plan(Scenarios.Read(DeepSeek.Replace("input_tokens: 8192", "input_tokens: 256", StringComparison.Ordinal).Replace("output_tokens: 1024", "output_tokens: 2048", StringComparison.Ordinal)));
+        Assert.NotNull(plan.Layouts);
+        Assert.Equal(plan.Layouts!.Winner == "aggregated", plan.Best.Disaggregation is null);
+    }
+
+    [Fact]
+    public void The_launch_commands_of_both_pools_use_only_flags_the_engines_have()
+    {
+        Scenario s = Scenarios.Read(DeepSeek + Pools);
+        EstimateResult e = Estimate(DeepSeek + Pools);
+        IReadOnlyList<EngineLaunch> launches = LaunchSettings.ForDisaggregated(s, s.Disaggregated!, e);
+        EngineLaunch sglang = launches.Single(l => l.Engine == "sglang");
+        Assert.Contains("--disaggregation-mode prefill", sglang.PrefillCommands![0], StringComparison.Ordinal);
+        Assert.Contains("--disaggregation-mode decode", sglang.DecodeCommands![0], StringComparison.Ordinal);
+        Assert.Contains(sglang.Notes, n => n.Contains("sglang_router.launch_router --pd-disaggregation", StringComparison.Ordinal));
+        EngineLaunch vllm = launches.Single(l => l.Engine == "vllm");
+        Assert.Contains("NixlConnector", vllm.PrefillCommands![0], StringComparison.Ordinal);
+        foreach (EngineLaunch launch in launches.Where(l => l.Expressible))
+        {
+            foreach (string command in launch.Commands)
+            {
+                Assert.Empty(EngineCommandLine.Parse(command).Problems());
+            }
+        }
+
+        Assert.False(launches.Single(l => l.Engine == "trtllm").Expressible);
+    }
+}
