@@ -35,6 +35,16 @@ public class ServingBenchmarks
         objective: gpus
         """;
 
+    private const string DisaggregatedText = """
+        model: deepseek-v3
+        precision: {weights: fp8}
+        hardware: {gpu: h200-sxm, gpus: 1024}
+        engine: sglang
+        workload: {input_tokens: 8192, output_tokens: 1024, concurrency: max}
+        requirements: {tpot_ms: 30}
+        """;
+
+    private Scenario _disaggregated = null!;
     private Scenario _qwen = null!;
     private EstimateResult _estimate = null!;
     private EfficiencyProfile _profile = null!;
@@ -47,7 +57,12 @@ public class ServingBenchmarks
         _profile = EfficiencyCatalog.BuiltIn.Resolve(_qwen.Engine, _qwen.Hardware.Gpu);
         _estimate = Estimator.Estimate(_qwen, _qwen.Parallel!.Value, _profile);
         _plan = ScenarioReader.Read(DocumentLoader.Parse(PlanText, "bench.yaml"), "bench.yaml", null);
+        _disaggregated = ScenarioReader.Read(DocumentLoader.Parse(DisaggregatedText, "bench.yaml"), "bench.yaml", null);
     }
+
+    /// <summary>Issue 22's target: a plan over up to 1,024 GPUs with disaggregated layouts searched beside the aggregated ones in under 5 s.</summary>
+    [Benchmark(Description = "Plan, aggregated and disaggregated, DeepSeek-V3 8k/1k, up to 1024 x H200, TPOT 30 ms")]
+    public PlanResult PlanWithDisaggregation() => Planner.Plan(_disaggregated);
 
     [Benchmark(Description = "Simulate 10,000 requests, Qwen3-235B (94 MoE layers) on 8 x H100, ShareGPT at 20/s")]
     public ServingSimulationReport Simulate10k() => WorkloadSimulator.Simulate(_qwen, _qwen.Parallel!.Value, _estimate, _profile);

@@ -58,6 +58,13 @@ internal static class DagCommand
             EfficiencyCatalog catalog = CommandOptions.LoadProfiles(parse.GetValue(profiles));
             Scenario scenario = ScenarioReader.ReadFile(path);
             ParallelStrategy strategy;
+            if (scenario.Disaggregated is { } pools)
+            {
+                // Not yet drawn whole (docs/disaggregation.md): the decode pool, where the output tokens are made.
+                output.Error.WriteLine($"paraplan: note: {path}: a disaggregated strategy ({pools}): the DAG is the decode pool's; the prefill pool and the KV transfer between them are not drawn yet.");
+                scenario = scenario with { Parallel = pools.DecodePool, Disaggregated = null };
+            }
+
             if (scenario.Parallel is { } stated)
             {
                 IReadOnlyList<StrategyViolation> violations = StrategyRules.Check(stated, scenario.Model, scenario.Hardware.GpuCount);
@@ -79,6 +86,11 @@ internal static class DagCommand
 
                 var p = plan.Best.Parallel;
                 strategy = new ParallelStrategy(p.Tp, p.Sp, p.Dp, p.Pp, p.Ep, p.Replicas);
+                if (plan.Best.Disaggregation is { } d)
+                {
+                    output.Error.WriteLine($"paraplan: note: {path}: the plan is disaggregated ({d.Layout}): the DAG is the decode pool's; the prefill pool and the KV transfer between them are not drawn yet.");
+                }
+
                 scenario = scenario with { Workload = scenario.Workload.WithConcurrency(ConcurrencySetting.Of(plan.Best.Concurrency)) };
             }
 

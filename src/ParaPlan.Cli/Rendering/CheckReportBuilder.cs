@@ -36,7 +36,9 @@ internal static class CheckReportBuilder
         }
         else
         {
-            doc.Paragraph("None stated: `paraplan plan` will search for one.");
+            doc.Paragraph(check.Disaggregated is { } pools
+                ? $"Disaggregated: {pools} ({pools.GpuCount} GPUs); `paraplan estimate` costs it (docs/disaggregation.md)."
+                : "None stated: `paraplan plan` will search for one.");
         }
 
         if (check.Claims.Count > 0)

@@ -52,6 +52,12 @@ public static partial class Auditor
         }
 
         // ---- structure ----
+        if (plan.Parallel is null && plan.Disaggregated is { } pools)
+        {
+            findings.Add(new AuditFinding("parallel", Severity.Warning, null, null, $"a prefill/decode disaggregated plan ({pools}): the audit checks aggregated plans; its claims are not checked here (estimate it with 'paraplan estimate', docs/disaggregation.md)"));
+            return Finish(plan, findings, null, null, null, correct, profiles);
+        }
+
         if (plan.Parallel is not { } strategy)
         {
             findings.Add(new AuditFinding("parallel", Severity.Error, null, null, "the plan states no strategy ('parallel'): nothing to audit but its conditions"));

@@ -196,7 +196,7 @@ public static class Planner
             Mapping = map,
             ModuleDivision = ModuleDivisionCheck.Of(RankLayout.Map(best.Strategy.DecodePool, scenario.Model, scenario.Hardware.GpusPerNode), best.Strategy.DecodePool, scenario.Model),
             Launch = LaunchSettings.ForDisaggregated(chosen, best.Strategy, e),
-            Reproduce = Invariant($"paraplan estimate FILE-WITH-parallel: {{prefill: {{tp: {best.Strategy.Prefill.TensorParallel}, sp: {best.Strategy.Prefill.SequenceParallel}, dp: {best.Strategy.Prefill.DataParallel}, pp: {best.Strategy.Prefill.PipelineParallel}, ep: {best.Strategy.Prefill.ExpertParallel}}}, decode: {{tp: {best.Strategy.Decode.TensorParallel}, sp: {best.Strategy.Decode.SequenceParallel}, dp: {best.Strategy.Decode.DataParallel}, pp: {best.Strategy.Decode.PipelineParallel}, ep: {best.Strategy.Decode.ExpertParallel}}}, prefill_instances: {best.Strategy.PrefillInstances}, decode_instances: {best.Strategy.DecodeInstances}}}{load}"),
+            Reproduce = Invariant($"paraplan estimate {scenario.SourcePath}{load}   # with the scenario's parallel set to {{prefill: {{tp: {best.Strategy.Prefill.TensorParallel}, sp: {best.Strategy.Prefill.SequenceParallel}, dp: {best.Strategy.Prefill.DataParallel}, pp: {best.Strategy.Prefill.PipelineParallel}, ep: {best.Strategy.Prefill.ExpertParallel}}}, decode: {{tp: {best.Strategy.Decode.TensorParallel}, sp: {best.Strategy.Decode.SequenceParallel}, dp: {best.Strategy.Decode.DataParallel}, pp: {best.Strategy.Decode.PipelineParallel}, ep: {best.Strategy.Decode.ExpertParallel}}}, prefill_instances: {best.Strategy.PrefillInstances}, decode_instances: {best.Strategy.DecodeInstances}}}"),
         };
     }
 

@@ -27,6 +27,10 @@ public sealed record ScenarioCheck
 
     public required WorkloadSummary Workload { get; init; }
 
+    /// <summary>A prefill/decode disaggregated strategy, when the scenario states one.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public DisaggregatedStrategy? Disaggregated { get; init; }
+
     public required RequirementsSummary Requirements { get; init; }
 
     public required string Objective { get; init; }
@@ -81,6 +85,7 @@ public sealed record ScenarioCheck
             },
             Objective = scenario.Objective.ToString().ToLowerInvariant(),
             Parallel = scenario.Parallel is { } p ? StrategySummary.From(p) : null,
+            Disaggregated = scenario.Disaggregated,
             Valid = violations.Count == 0,
             Violations = violations,
             Claims = scenario.Claims,
