@@ -121,7 +121,7 @@ public static class DisaggregatedSearch
         Parallel.For(0, layouts.Count, i =>
         {
             EstimateFigures f = Estimator.FiguresDisaggregated(scenario, layouts[i], profile);
-            string? miss = Miss(f, r);
+            string? miss = StrategySearch.MissOf(f, r);
             candidates[i] = new DisaggregatedCandidate(layouts[i], f) { Feasible = miss is null, Miss = miss };
         });
 
@@ -152,41 +152,6 @@ public static class DisaggregatedSearch
         }
 
         return thinned;
-    }
-
-    private static string? Miss(EstimateFigures f, Requirements r)
-    {
-        if (!f.FitsMemory)
-        {
-            return "memory";
-        }
-
-        if (f.Saturated)
-        {
-            return "a pool cannot keep up";
-        }
-
-        if (r.TtftMs is { } ttft && f.TtftMs > ttft)
-        {
-            return "ttft";
-        }
-
-        if (r.TpotMs is { } tpot && f.TpotMs > tpot)
-        {
-            return "tpot";
-        }
-
-        if (r.TtftTarget is { } tt && tt.Bounds().Any(b => b.Key != "p50" && f.TtftMs > b.Bound))
-        {
-            return "ttft";
-        }
-
-        if (r.TpotTarget is { } tp && tp.Bounds().Any(b => b.Key != "p50" && f.TpotMs > b.Bound))
-        {
-            return "tpot";
-        }
-
-        return r.MinOutputTokensPerSecondPerGpu is { } rate && f.OutputTokensPerSPerGpu < rate ? "throughput" : null;
     }
 
     /// <summary>The objective's order, as for aggregated candidates (<see cref="SearchResult.Order"/>).</summary>

@@ -160,9 +160,11 @@ public static class StrategySearch
             .Take(ClosestWhenNothingFits)];
 
     /// <summary>The requirement a candidate misses first, as a rejection reason, or null when it meets them all.</summary>
-    internal static string? FirstMiss(Candidate candidate, Requirements requirements)
+    internal static string? FirstMiss(Candidate candidate, Requirements requirements) => MissOf(candidate.Figures, requirements);
+
+    /// <summary>The first requirement figures miss (memory, a rate the deployment cannot drain, TTFT, TPOT, throughput), or null.</summary>
+    internal static string? MissOf(EstimateFigures f, Requirements requirements)
     {
-        EstimateFigures f = candidate.Figures;
         if (!f.FitsMemory)
         {
             return "memory: weights + KV cache + activations exceed the memory allowed";
