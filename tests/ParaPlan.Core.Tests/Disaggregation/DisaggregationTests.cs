@@ -143,3 +143,37 @@ public sealed class DisaggregationTests
         Assert.False(launches.Single(l => l.Engine == "trtllm").Expressible);
     }
 }
+
+public sealed class DisaggregatedBundleTests
+{
+    [Fact]
+    public void A_disaggregated_plan_s_launch_files_parse_and_name_both_pools()
+    {
+        // Qwen3-235B FP8 with 8k prompts on up to 32 H100 with vLLM under a 40 ms TPOT: a disaggregated plan whose
+        // instances each fit a node, so the bundle also holds a Dynamo graph of both pools.
+        Scenario scenario = Scenarios.Read("""
+            model: qwen3-235b-a22b
+            precision: {weights: fp8, kv_cache: fp8}
+            hardware: {gpu: h100-sxm, gpus: 32}
+            engine: vllm
+            workload: {input_tokens: 8192, output_tokens: 1024, concurrency: max}
+            requirements: {tpot_ms: 40}
+            """);
+        PlanResult plan = Planner.Plan(scenario, suggest: false);
+        Assert.NotNull(plan.Best.Disaggregation);
+        IReadOnlyDictionary<string, string> files = LaunchBundle.Files(plan, scenario);
+        Assert.Contains("vllm/prefill-node-0.sh", files.Keys);
+        Assert.Contains("vllm/decode-node-0.sh", files.Keys);
+        var graph = new ParaPlan.Input.MapReader(DocumentLoader.Parse(files["vllm/dynamo.yaml"], "dynamo.yaml"), "dynamo.yaml");
+        Assert.Equal("DynamoGraphDeployment", graph.String("kind"));
+        ParaPlan.Input.MapReader services = graph.Map("spec")!.Map("services")!;
+        Assert.Equal(["Frontend", "VllmPrefillWorker", "VllmDecodeWorker"], services.Keys);
+        Assert.Equal(plan.Best.Disaggregation!.Decode.Instances, services.Map("VllmDecodeWorker")!.Integer("replicas"));
+        Assert.Contains("--is-prefill-worker", files["vllm/dynamo.yaml"], StringComparison.Ordinal);
+        foreach (string script in files.Where(f => f.Key.StartsWith("vllm/", StringComparison.Ordinal) && f.Key.EndsWith("node-0.sh", StringComparison.Ordinal)).Select(f => f.Value))
+        {
+            string command = script[script.IndexOf("vllm serve", StringComparison.Ordinal)..];
+            Assert.Empty(EngineCommandLine.Parse(command).Problems());
+        }
+    }
+}

@@ -62,7 +62,16 @@ public static class LaunchBundle
                     files[$"{launch.Engine}/decode-node-{node}.sh"] = ScriptOf(decodeCommands[node], launch.Engine, $"decode instance, node {node} of {decodeCommands.Count}", best);
                 }
 
-                readme.AppendLine(Invariant($"  {launch.Engine}: no k8s.yaml for a disaggregated plan (two pools and a router: NVIDIA Dynamo's DynamoGraphDeployment or llm-d describe them); benchmark.sh runs against the router"));
+                if (prefillCommands.Count == 1 && decodeCommands.Count == 1 && DynamoGraph(launch, best) is { } graph)
+                {
+                    files[$"{launch.Engine}/dynamo.yaml"] = graph;
+                    readme.AppendLine(Invariant($"  {launch.Engine}: dynamo.yaml, an NVIDIA Dynamo DynamoGraphDeployment of both pools (kubectl apply -f; its frontend routes each request to a prefill and a decode worker); benchmark.sh runs against the frontend or the router"));
+                }
+                else
+                {
+                    readme.AppendLine(Invariant($"  {launch.Engine}: no Kubernetes manifest: an instance spans several nodes (Dynamo's multinode deployment or llm-d describe that); benchmark.sh runs against the router"));
+                }
+
                 files[$"{launch.Engine}/benchmark.sh"] = Benchmark(launch, scenario, best);
                 continue;
             }
@@ -96,6 +105,70 @@ public static class LaunchBundle
 
         files["README.md"] = readme.ToString();
         return files;
+    }
+
+    /// <summary>
+    /// An NVIDIA Dynamo DynamoGraphDeployment of a disaggregated plan whose instances each fit a node (the form of
+    /// ai-dynamo/dynamo components/backends/{vllm,sglang}/deploy/disagg.yaml): a frontend, the prefill workers and the
+    /// decode workers, each worker running the engine's own arguments through <c>python3 -m dynamo.vllm</c> (with
+    /// <c>--is-prefill-worker</c> on the prefill pool) or <c>python3 -m dynamo.sglang</c> (with its
+    /// <c>--disaggregation-mode</c>). Dynamo's own parser adds flags to the engine's; it was not captured, so only the
+    /// engine's flags are checked.
+    /// </summary>
+    private static string? DynamoGraph(EngineLaunch launch, EstimateResult best)
+    {
+        if (best.Disaggregation is not { } d || launch.Engine is not ("vllm" or "sglang"))
+        {
+            return null;
+        }
+
+        string image = launch.Engine == "vllm" ? "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.6.1" : "nvcr.io/nvidia/ai-dynamo/sglang-runtime:0.6.1";
+        string module = launch.Engine == "vllm" ? "dynamo.vllm" : "dynamo.sglang";
+        string prefix = launch.Engine == "vllm" ? "Vllm" : "Sglang";
+        var text = new StringBuilder()
+            .AppendLine("# Written by paraplan plan --emit: both pools of the disaggregated plan " + d.Layout + " as an NVIDIA Dynamo graph.")
+            .AppendLine("apiVersion: nvidia.com/v1alpha1")
+            .AppendLine("kind: DynamoGraphDeployment")
+            .AppendLine("metadata:")
+            .AppendLine(Invariant($"  name: paraplan-{launch.Engine}-disagg"))
+            .AppendLine("spec:")
+            .AppendLine("  services:")
+            .AppendLine("    Frontend:")
+            .AppendLine("      componentType: frontend")
+            .AppendLine("      replicas: 1")
+            .AppendLine("      extraPodSpec:")
+            .AppendLine("        mainContainer:")
+            .AppendLine(Invariant($"          image: {image}"));
+        Worker("Prefill", "prefill", d.Prefill, launch.PrefillCommands![0], launch.Engine == "vllm" ? ["--is-prefill-worker"] : []);
+        Worker("Decode", "decode", d.Decode, launch.DecodeCommands![0], []);
+        return text.ToString();
+
+        void Worker(string name, string sub, ParaPlan.CostModel.Disaggregation.PoolReport pool, string command, IReadOnlyList<string> extra)
+        {
+            // The engine's arguments after its entry point (vllm serve MODEL / python -m sglang.launch_server), one per item.
+            string[] tokens = command.Replace(" \\\n  ", " ", StringComparison.Ordinal).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            int skip = launch.Engine == "vllm" ? 2 : 3;
+            List<string> args = launch.Engine == "vllm" ? ["--model", tokens[2], .. tokens.Skip(skip + 1)] : [.. tokens.Skip(skip)];
+            args.AddRange(extra);
+            text.AppendLine(Invariant($"    {prefix}{name}Worker:"))
+                .AppendLine("      componentType: worker")
+                .AppendLine(Invariant($"      subComponentType: {sub}"))
+                .AppendLine(Invariant($"      replicas: {pool.Instances}"))
+                .AppendLine("      resources:")
+                .AppendLine("        limits:")
+                .AppendLine(Invariant($"          gpu: \"{pool.Instance.Gpus}\""))
+                .AppendLine("      extraPodSpec:")
+                .AppendLine("        mainContainer:")
+                .AppendLine(Invariant($"          image: {image}"))
+                .AppendLine(Invariant($"          command: [python3, -m, {module}]"))
+                .AppendLine("          args:");
+            foreach (string arg in args)
+            {
+                text.AppendLine($"            - {Quote(arg)}");
+            }
+        }
+
+        static string Quote(string arg) => "\"" + arg.Trim('\'').Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
     }
 
     private static string ScriptOf(string command, string engine, string what, EstimateResult best) =>
