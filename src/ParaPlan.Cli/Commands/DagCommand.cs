@@ -58,11 +58,11 @@ internal static class DagCommand
             EfficiencyCatalog catalog = CommandOptions.LoadProfiles(parse.GetValue(profiles));
             Scenario scenario = ScenarioReader.ReadFile(path);
             ParallelStrategy strategy;
-            if (scenario.Disaggregated is { } pools)
+            DisaggregatedStrategy? pools = scenario.Disaggregated;
+            if (pools is not null)
             {
-                // Not yet drawn whole (docs/disaggregation.md): the decode pool, where the output tokens are made.
-                output.Error.WriteLine($"paraplan: note: {path}: a disaggregated strategy ({pools}): the DAG is the decode pool's; the prefill pool and the KV transfer between them are not drawn yet.");
-                scenario = scenario with { Parallel = pools.DecodePool, Disaggregated = null };
+                // Both pools and the KV transfer between them (docs/disaggregation.md); sized as the decode pool.
+                scenario = scenario with { Parallel = pools.DecodePool };
             }
 
             if (scenario.Parallel is { } stated)
@@ -88,7 +88,8 @@ internal static class DagCommand
                 strategy = new ParallelStrategy(p.Tp, p.Sp, p.Dp, p.Pp, p.Ep, p.Replicas);
                 if (plan.Best.Disaggregation is { } d)
                 {
-                    output.Error.WriteLine($"paraplan: note: {path}: the plan is disaggregated ({d.Layout}): the DAG is the decode pool's; the prefill pool and the KV transfer between them are not drawn yet.");
+                    static ParallelStrategy Instance(ParaPlan.Reports.StrategySummary s) => new(s.Tp, s.Sp, s.Dp, s.Pp, s.Ep, 1);
+                    pools = new DisaggregatedStrategy(Instance(d.Prefill.Instance), Instance(d.Decode.Instance), d.Prefill.Instances, d.Decode.Instances);
                 }
 
                 scenario = scenario with { Workload = scenario.Workload.WithConcurrency(ConcurrencySetting.Of(plan.Best.Concurrency)) };
@@ -97,6 +98,11 @@ internal static class DagCommand
             (int first, int last) = ParseLayers(path, parse.GetValue(layers), scenario.Model.LayerCount);
             bool collapseTp = parse.GetValue(collapse) == "tp";
             CheckSize(path, strategy, first, last, collapseTp);
+            if (pools is not null)
+            {
+                CheckSize(path, pools.PrefillPool, first, last, collapseTp);
+            }
+
             string chosen = parse.GetValue(format)!;
             string? phaseText = parse.GetValue(phase);
             int perNode = scenario.Hardware.GpusPerNode;
@@ -105,11 +111,16 @@ internal static class DagCommand
                 DagPhase[] phases = phaseText is null ? [DagPhase.Prefill, DagPhase.Decode] : [Phase(phaseText)];
                 using Stream stream = output.OpenOutputStream();
                 // Built lazily: one phase's DAG in memory at a time.
-                DagTrace.Write(stream, (int)strategy.GpuCount, perNode, phases.Select(ph => DagBuilder.Build(scenario, strategy, ph, first, last, collapseTp, catalog)));
+                IEnumerable<DeploymentDag> dags = pools is null
+                    ? phases.Select(ph => DagBuilder.Build(scenario, strategy, ph, first, last, collapseTp, catalog))
+                    : [DisaggregatedDag.Build(scenario, pools, first, last, collapseTp, catalog)];
+                DagTrace.Write(stream, (int)(pools?.GpuCount ?? strategy.GpuCount), perNode, dags);
                 return ExitCodes.Success;
             }
 
-            DeploymentDag dag = DagBuilder.Build(scenario, strategy, Phase(phaseText ?? "decode"), first, last, collapseTp, catalog);
+            DeploymentDag dag = pools is null
+                ? DagBuilder.Build(scenario, strategy, Phase(phaseText ?? "decode"), first, last, collapseTp, catalog)
+                : DisaggregatedDag.Build(scenario, pools, first, last, collapseTp, catalog);
             switch (chosen)
             {
                 case "json":

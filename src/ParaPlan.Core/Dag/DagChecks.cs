@@ -1,3 +1,5 @@
+using ParaPlan.Reports;
+
 namespace ParaPlan.Dag;
 
 /// <summary>
@@ -134,16 +136,19 @@ public static class DagChecks
             }
         }
 
-        int tp = tensorParallel ?? dag.Parallel.Tp;
-        int stage = dag.Parallel.Tp * dag.Parallel.Sp * dag.Parallel.Dp;
-        foreach (DagNode node in dag.Nodes.Where(n => n.Kind == "communication"))
+        // A KV transfer of a disaggregated DAG names its instance's GPUs, whatever the group sizes of the collectives;
+        // the prefill pool's collectives have its own groups.
+        foreach (DagNode node in dag.Nodes.Where(n => n.Kind == "communication" && !n.Id.StartsWith("kv.", StringComparison.Ordinal)))
         {
+            StrategySummary p = dag.PrefillParallel is { } prefill && node.Id.StartsWith("prefill.", StringComparison.Ordinal) ? prefill : dag.Parallel;
+            int tp = tensorParallel ?? p.Tp;
+            int stage = p.Tp * p.Sp * p.Dp;
             int expected = node.Op switch
             {
                 "all_reduce (tp)" => tp,
                 "all_to_all (ep dispatch)" or "all_to_all (ep combine)" or "all_reduce (moe)" or "all_gather (moe input)" or "reduce_scatter (moe output)" => stage,
                 "send/recv (pp)" => 2 * (dag.CollapsedTp ? tp : 1),
-                _ => dag.Parallel.Sp * (dag.CollapsedTp ? tp : 1),
+                _ => p.Sp * (dag.CollapsedTp ? tp : 1),
             };
             if (node.Gpus.Distinct().Count() != expected)
             {

@@ -59,6 +59,10 @@ public sealed record DeploymentDag(int Gpus, IReadOnlyList<DagNode> Nodes, IRead
 
     public required StrategySummary Parallel { get; init; }
 
+    /// <summary>A disaggregated DAG: the prefill pool's instance (its nodes' ids start with <c>prefill.</c>); <see cref="Parallel"/> is then the decode pool.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public StrategySummary? PrefillParallel { get; init; }
+
     public required int FirstLayer { get; init; }
 
     public required int LastLayer { get; init; }

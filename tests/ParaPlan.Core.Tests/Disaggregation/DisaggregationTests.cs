@@ -177,3 +177,41 @@ public sealed class DisaggregatedBundleTests
         }
     }
 }
+
+public sealed class DisaggregatedDagTests
+{
+    [Fact]
+    public void The_DAG_shows_both_pools_and_the_KV_transfer_between_them()
+    {
+        // 2P1D: prefill instances of 8 GPUs (GPUs 0-7, 8-15), a decode instance of 16 (GPUs 16-31); layers 0..3.
+        Scenario s = Scenarios.Read("""
+            model: deepseek-v3
+            precision: {weights: fp8}
+            hardware: {gpu: h200-sxm, gpus: 32}
+            engine: sglang
+            parallel: {prefill: {dp: 8, ep: 8}, decode: {dp: 16, ep: 16}, prefill_instances: 2, decode_instances: 1}
+            workload: {input_tokens: 8192, output_tokens: 1024, concurrency: 64}
+            """);
+        ParaPlan.Dag.DeploymentDag dag = ParaPlan.Dag.DisaggregatedDag.Build(s, s.Disaggregated!, 0, 3); // layers 0-2 dense, 3 MoE
+        Assert.Equal(32, dag.Gpus);
+        Assert.Empty(ParaPlan.Dag.DagChecks.Problems(dag));
+        var sends = dag.Nodes.Where(n => n.Op.StartsWith("send", StringComparison.Ordinal)).ToList();
+        var recvs = dag.Nodes.Where(n => n.Op.StartsWith("recv", StringComparison.Ordinal)).ToList();
+        Assert.Equal([Enumerable.Range(0, 8), Enumerable.Range(8, 8)], sends.Select(n => n.Gpus.AsEnumerable()), new SequenceComparer());
+        Assert.All(recvs, r => Assert.Equal(Enumerable.Range(16, 16), r.Gpus));
+        // The KV of an 8,192-token prompt: 35,136 elements a token (DeepSeek-V3's MLA cache over 61 layers).
+        Assert.All(sends, n => Assert.Equal([8192L, 35_136L], n.OutputShape));
+        Assert.Contains(dag.Nodes, n => n.Id.StartsWith("prefill.", StringComparison.Ordinal) && n.Kind == "compute" && n.Gpus.Max() < 16);
+        Assert.Contains(dag.Nodes, n => n.Id.StartsWith("decode.", StringComparison.Ordinal) && n.Kind == "compute" && n.Gpus.Min() >= 16);
+        var position = dag.Nodes.Select((n, i) => (n.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
+        Assert.All(dag.Edges, e => Assert.True(position[e.From] < position[e.To], $"{e.From} -> {e.To}"));
+        Assert.Contains(dag.Edges, e => e.From == recvs[0].Id && e.To.StartsWith("decode.", StringComparison.Ordinal));
+    }
+
+    private sealed class SequenceComparer : IEqualityComparer<IEnumerable<int>>
+    {
+        public bool Equals(IEnumerable<int>? x, IEnumerable<int>? y) => x!.SequenceEqual(y!);
+
+        public int GetHashCode(IEnumerable<int> obj) => obj.Sum();
+    }
+}
