@@ -168,8 +168,7 @@ internal sealed class ServingModel
             // the steady state").
             double arrivalsPerMsPerGroup = running / Math.Max(1e-9, cycleMs);
             double variability = workload.IsOpenLoop ? 1 / workload.Burstiness : Math.Max(0, (perGroupRequested - 1) / Math.Max(1, perGroupRequested));
-            ttftMs = SteadyTtftMs(workload.InputTokens.Max, meanInput, running, microBatches, decodeContext, arrivalsPerMsPerGroup, variability);
-            meanTtftMs = workload.InputTokens.IsFixed ? ttftMs : SteadyTtftMs(meanInput, meanInput, running, microBatches, decodeContext, arrivalsPerMsPerGroup, variability);
+            (ttftMs, meanTtftMs) = SteadyTtftMs(workload.InputTokens, running, microBatches, decodeContext, arrivalsPerMsPerGroup, variability);
         }
 
         figures = new EstimateFigures(concurrency, concurrencyByMemory, memory.Weights, memory.KvCache, memory.Total, memory.Limit, ttftMs, tpotMs, tpotLongestMs, outputPerGpu, totalPerGpu);
@@ -288,23 +287,24 @@ internal sealed class ServingModel
     internal const int MaxRateIterations = 40;
 
     /// <summary>
-    /// Mean time to the first token of a request of <paramref name="prompt"/> tokens in a steady stream: the request
+    /// Mean time to the first token of the longest and of a mean prompt of <paramref name="prompts"/> in a steady stream: the request
     /// overhead and its admission; half of the step in flight when it arrives; the wait for the prompts queued ahead
     /// (Kingman's G/G/1 approximation rho / (1 - rho) x (ca^2 + cs^2) / 2 x S, service S the prefill of a
     /// mean prompt, cs = 0 for a deterministic service, ca^2 given as <paramref name="arrivalVariability"/>, rho
     /// capped at 0.95); and its own prefill, chunked beside the decode tokens of the sequences already running (a
     /// prefill-first engine pauses them instead).
     /// </summary>
-    private double SteadyTtftMs(double prompt, double meanPrompt, double running, int microBatches, double decodeContext, double arrivalsPerMsPerGroup, double arrivalVariability)
+    private (double Longest, double Mean) SteadyTtftMs(TokenRange prompts, double running, int microBatches, double decodeContext, double arrivalsPerMsPerGroup, double arrivalVariability)
     {
         double others = Math.Max(0, running - 1);
         double decodeMs = others > 0 ? DecodeStep(others / microBatches, decodeContext, microBatches, breakdown: false).TotalMs : 0;
-        double ownMs = PromptServiceMs(prompt, others, decodeMs, out _);
-        _ = PromptServiceMs(meanPrompt, others, decodeMs, out double meanPrefillOnlyMs);
+        double meanOwnMs = PromptServiceMs(prompts.Mean, others, decodeMs, out double meanPrefillOnlyMs);
+        double longestOwnMs = prompts.IsFixed ? meanOwnMs : PromptServiceMs(prompts.Max, others, decodeMs, out _);
         double rho = Math.Min(0.95, arrivalsPerMsPerGroup * meanPrefillOnlyMs);
         double wait = rho / (1 - rho) * arrivalVariability / 2 * meanPrefillOnlyMs;
         double residual = decodeMs / 2;
-        return _profile.RequestOverheadMs + _profile.ApiServerRequestMs + residual + wait + ownMs;
+        double before = _profile.RequestOverheadMs + _profile.ApiServerRequestMs + residual + wait;
+        return (before + longestOwnMs, before + meanOwnMs);
     }
 
     /// <summary>Time from a prompt's first chunk to its first token with <paramref name="others"/> sequences decoding beside it; <paramref name="prefillOnlyMs"/> the prefill part alone.</summary>

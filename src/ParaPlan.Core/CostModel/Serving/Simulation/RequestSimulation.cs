@@ -167,7 +167,6 @@ internal sealed class SimulationRun
         group.Outstanding++;
         instance.Outstanding++;
         r.Group = group;
-        r.Instance = instance;
         _backlog[i] = _inSystem - _inBatch;
 
         if (!instance.Busy)
@@ -288,7 +287,6 @@ internal sealed class SimulationRun
         instance.StepDecodes = decodeThisStep;
         instance.StepJump = jump;
         instance.StepMs = ms;
-        instance.StepStart = _now;
         instance.StepBatch = (int)decodingSeqs;
         _steps += jump;
         RecordKv(instance, ms * jump);
@@ -735,7 +733,6 @@ internal sealed class SimulationRun
         public bool Good;
         public State State;
         public Group? Group;
-        public Instance? Instance;
     }
 
     private sealed class Instance(int id, int groups)
@@ -749,7 +746,6 @@ internal sealed class SimulationRun
         public bool StepDecodes;
         public long StepJump;
         public double StepMs;
-        public double StepStart;
         public int StepBatch;
         public double LastEmit;
         public int Outstanding;
