@@ -1,3 +1,5 @@
+using ParaPlan.Domain;
+
 namespace ParaPlan.Calibration;
 
 /// <summary>Summary statistics of per-request samples, with NumPy's default (linear) percentile, as the tools use.</summary>
@@ -23,11 +25,5 @@ internal static class SampleStatistics
     }
 
     /// <summary>NumPy's <c>percentile(values, p)</c> with linear interpolation between the closest ranks.</summary>
-    public static double Percentile(double[] sorted, double percent)
-    {
-        double rank = percent / 100 * (sorted.Length - 1);
-        int below = (int)Math.Floor(rank);
-        int above = (int)Math.Ceiling(rank);
-        return sorted[below] + ((sorted[above] - sorted[below]) * (rank - below));
-    }
+    public static double Percentile(double[] sorted, double percent) => Quantiles.Linear(sorted, percent / 100);
 }

@@ -53,6 +53,23 @@ public sealed record Requirements
     /// <summary>End-to-end latency percentiles (request sent to its last token).</summary>
     public LatencyTarget? E2eTarget { get; init; }
 
+    /// <summary>The bound one request's TTFT must meet to count toward goodput: the tightest of the scalar and the percentiles stated (null: none).</summary>
+    public double? TightestTtftMs => Tightest(TtftMs, TtftTarget);
+
+    /// <summary>The bound one request's TPOT must meet to count toward goodput.</summary>
+    public double? TightestTpotMs => Tightest(TpotMs, TpotTarget);
+
+    /// <summary>The bound one request's end-to-end latency must meet to count toward goodput.</summary>
+    public double? TightestE2eMs => Tightest(null, E2eTarget);
+
+    private static double? Tightest(double? scalar, LatencyTarget? target) => (scalar, target) switch
+    {
+        ({ } s, { } t) => Math.Min(s, t.Tightest),
+        ({ } s, null) => s,
+        (null, { } t) => t.Tightest,
+        _ => null,
+    };
+
     /// <summary>True when a requirement is stated as percentiles: only a simulation can check it.</summary>
     public bool HasPercentiles => TtftTarget is not null || TpotTarget is not null || ItlTarget is not null || E2eTarget is not null;
 }

@@ -134,24 +134,8 @@ public static class DisaggregatedSearch
 
     private static List<int> Counts(int most)
     {
-        var counts = Enumerable.Range(1, Math.Max(0, most)).ToList();
-        if (counts.Count <= MaxDecodeCounts)
-        {
-            return counts;
-        }
-
-        var thinned = new List<int> { 1 };
-        foreach (int n in counts.Where(n => n >= thinned[^1] * 1.1))
-        {
-            thinned.Add(n);
-        }
-
-        if (thinned[^1] != most)
-        {
-            thinned.Add(most);
-        }
-
-        return thinned;
+        List<int> counts = [.. Enumerable.Range(1, Math.Max(0, most))];
+        return counts.Count <= MaxDecodeCounts ? counts : StrategySearch.Thin(counts);
     }
 
     /// <summary>The objective's order, as for aggregated candidates (<see cref="SearchResult.Order"/>).</summary>

@@ -330,7 +330,7 @@ public static class StrategySearch
     /// </summary>
     internal const int MaxReplicaChoices = 64;
 
-    private static List<int> Thin(List<int> choices)
+    internal static List<int> Thin(List<int> choices)
     {
         var thinned = new List<int> { choices[0] };
         foreach (int replicas in choices)

@@ -341,9 +341,6 @@ public static class Validator
     public static double Percentile(IReadOnlyList<double> sorted, double q)
     {
         ArgumentNullException.ThrowIfNull(sorted);
-        double position = q * (sorted.Count - 1);
-        int lower = (int)Math.Floor(position);
-        int upper = Math.Min(lower + 1, sorted.Count - 1);
-        return sorted[lower] + ((sorted[upper] - sorted[lower]) * (position - lower));
+        return Quantiles.Linear(sorted, q);
     }
 }

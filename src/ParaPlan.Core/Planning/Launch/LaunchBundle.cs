@@ -337,24 +337,14 @@ public static class LaunchBundle
     private static string Goodput(Requirements r)
     {
         var parts = new List<string>();
-        void Add(string key, double? scalar, LatencyTarget? target)
+        foreach ((string key, double? bound) in new[] { ("ttft", r.TightestTtftMs), ("tpot", r.TightestTpotMs), ("e2el", r.TightestE2eMs) })
         {
-            double? bound = (scalar, target) switch
-            {
-                ({ } s, { } t) => Math.Min(s, t.Tightest),
-                ({ } s, null) => s,
-                (null, { } t) => t.Tightest,
-                _ => null,
-            };
             if (bound is { } b)
             {
                 parts.Add(Invariant($"{key}:{b:0.###}"));
             }
         }
 
-        Add("ttft", r.TtftMs, r.TtftTarget);
-        Add("tpot", r.TpotMs, r.TpotTarget);
-        Add("e2el", null, r.E2eTarget);
         return parts.Count == 0 ? string.Empty : " --goodput " + string.Join(' ', parts);
     }
 

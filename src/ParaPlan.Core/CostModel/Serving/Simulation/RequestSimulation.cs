@@ -659,16 +659,7 @@ internal sealed class SimulationRun
         }
 
         values.Sort();
-        return new LatencySummary(values.Average(), Quantile(values, 0.5), Quantile(values, 0.9), Quantile(values, 0.99));
-    }
-
-    /// <summary>Linear-interpolated quantile of sorted values (numpy's default, which vLLM's benchmark uses).</summary>
-    internal static double Quantile(List<double> sorted, double q)
-    {
-        double position = q * (sorted.Count - 1);
-        int lower = (int)Math.Floor(position);
-        int upper = Math.Min(lower + 1, sorted.Count - 1);
-        return sorted[lower] + ((sorted[upper] - sorted[lower]) * (position - lower));
+        return new LatencySummary(values.Average(), Quantiles.Linear(values, 0.5), Quantiles.Linear(values, 0.9), Quantiles.Linear(values, 0.99));
     }
 
     /// <summary>

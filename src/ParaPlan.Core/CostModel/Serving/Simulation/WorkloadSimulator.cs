@@ -120,9 +120,9 @@ public static class WorkloadSimulator
             DecodeStepMs = estimate.DecodeStepAtContext ?? throw new ArgumentException("the estimate carries no step functions.", nameof(estimate)),
             PrefillStepMs = estimate.PrefillStepAtPrompt ?? throw new ArgumentException("the estimate carries no step functions.", nameof(estimate)),
             Router = w.Router,
-            GoodTtftMs = Tightest(req.TtftMs, req.TtftTarget),
-            GoodTpotMs = Tightest(req.TpotMs, req.TpotTarget),
-            GoodE2eMs = Tightest(null, req.E2eTarget),
+            GoodTtftMs = req.TightestTtftMs,
+            GoodTpotMs = req.TightestTpotMs,
+            GoodE2eMs = req.TightestE2eMs,
             WarmupRequests = warmup,
             ClientStaggerMs = clients is null ? 0 : estimate.MeanTtftMs + (Math.Max(0, w.OutputLaw.Mean - 1) * estimate.TpotMs),
         };
@@ -163,15 +163,6 @@ public static class WorkloadSimulator
     }
 
     private static int DefaultCount(int concurrency) => Math.Clamp(10 * concurrency, DefaultMinRequests, DefaultMaxRequests);
-
-    private static double? Tightest(double? scalar, LatencyTarget? target) =>
-        (scalar, target) switch
-        {
-            (null, null) => null,
-            ({ } s, null) => s,
-            (null, { } t) => t.Tightest,
-            ({ } s, { } t) => Math.Min(s, t.Tightest),
-        };
 
     private static List<SimulatedRequest> FromTrace(Workload w, List<string> notes)
     {
