@@ -136,15 +136,17 @@ public static class DagChecks
             }
         }
 
-        // A KV transfer of a disaggregated DAG names its instance's GPUs, whatever the group sizes of the collectives;
-        // the prefill pool's collectives have its own groups.
-        foreach (DagNode node in dag.Nodes.Where(n => n.Kind == "communication" && !n.Id.StartsWith("kv.", StringComparison.Ordinal)))
+        // In a disaggregated DAG the prefill pool's collectives have its own groups, and a KV transfer names the GPUs of
+        // the instance that sends or receives it.
+        foreach (DagNode node in dag.Nodes.Where(n => n.Kind == "communication"))
         {
             StrategySummary p = dag.PrefillParallel is { } prefill && node.Id.StartsWith("prefill.", StringComparison.Ordinal) ? prefill : dag.Parallel;
             int tp = tensorParallel ?? p.Tp;
             int stage = p.Tp * p.Sp * p.Dp;
             int expected = node.Op switch
             {
+                _ when node.Op.StartsWith("send (KV cache", StringComparison.Ordinal) && dag.PrefillParallel is { } sender => (int)(sender.Gpus / sender.Replicas),
+                _ when node.Op.StartsWith("recv (KV cache", StringComparison.Ordinal) => (int)(dag.Parallel.Gpus / dag.Parallel.Replicas),
                 "all_reduce (tp)" => tp,
                 "all_to_all (ep dispatch)" or "all_to_all (ep combine)" or "all_reduce (moe)" or "all_gather (moe input)" or "reduce_scatter (moe output)" => stage,
                 "send/recv (pp)" => 2 * (dag.CollapsedTp ? tp : 1),
