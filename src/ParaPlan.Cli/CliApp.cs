@@ -67,6 +67,7 @@ public static class CliApp
             ValidateCommand.Create(output),
             KernelsCommand.Create(output),
             CalibrateCommand.Create(output),
+            ServeCommand.Create(output),
         };
         return root;
     }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using ParaPlan.CostModel.Profiles;
-using ParaPlan.Domain;
 using ParaPlan.Input;
 
 namespace ParaPlan.Cli;
@@ -25,31 +24,6 @@ internal static class CommandOptions
     {
         Description = "Serve this many requests per second (Poisson arrivals, or the scenario's burstiness) instead of the scenario's concurrency, burst or rate.",
     };
-
-    /// <summary>The scenario served at <paramref name="rate"/> requests/s (a trace keeps its requests, its arrival times scaled to the rate).</summary>
-    public static Scenario ApplyRequestRate(Scenario scenario, double? rate)
-    {
-        if (rate is not { } r)
-        {
-            return scenario;
-        }
-
-        if (!FieldLimits.RequestRate.Allows(r))
-        {
-            throw new InputException(string.Empty, "--request-rate", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"must be a number of requests per second from {FieldLimits.RequestRate.Minimum} to {FieldLimits.RequestRate.MaximumText}; got {r}."));
-        }
-
-        Workload w = scenario.Workload;
-        return scenario with
-        {
-            Workload = w with
-            {
-                Form = w.Form == WorkloadForm.Trace ? WorkloadForm.Trace : WorkloadForm.RequestRate,
-                RequestRate = r,
-                Concurrency = ConcurrencySetting.Max,
-            },
-        };
-    }
 
     public static Argument<string> InputFile(string description) => new("file") { Description = description };
 

@@ -28,13 +28,7 @@ internal static class CatalogCommands
             OutputFormat chosen = CommandOptions.ParseFormat(parse.GetValue(format)!);
             if (chosen == OutputFormat.Json)
             {
-                Json.Write(output.Output, models.Select(m => new
-                {
-                    id = m.Id,
-                    hf_repo = m.HuggingFaceRepo,
-                    summary = ModelSummary.From(new ResolvedModel(m.Architecture, m.Id, m, m.Notes)),
-                    source = m.Source,
-                }));
+                Json.Write(output.Output, CatalogListing.Models());
             }
             else
             {
@@ -62,7 +56,7 @@ internal static class CatalogCommands
         };
         command.SetAction(parse =>
         {
-            var gpus = GpuCatalog.BuiltIn.All.Select(GpuSummary.From).ToList();
+            IReadOnlyList<GpuSummary> gpus = CatalogListing.Gpus();
             OutputFormat chosen = CommandOptions.ParseFormat(parse.GetValue(format)!);
             if (chosen == OutputFormat.Json)
             {

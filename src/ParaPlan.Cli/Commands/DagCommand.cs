@@ -1,13 +1,10 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text;
 using ParaPlan.Catalog;
 using ParaPlan.Cli.Rendering;
 using ParaPlan.CostModel.Profiles;
 using ParaPlan.Dag;
 using ParaPlan.Domain;
-using ParaPlan.Input;
-using ParaPlan.Planning;
 
 namespace ParaPlan.Cli.Commands;
 
@@ -57,70 +54,29 @@ internal static class DagCommand
             string path = parse.GetValue(file)!;
             EfficiencyCatalog catalog = CommandOptions.LoadProfiles(parse.GetValue(profiles));
             Scenario scenario = ScenarioReader.ReadFile(path);
-            ParallelStrategy strategy;
-            DisaggregatedStrategy? pools = scenario.Disaggregated;
-            if (pools is not null)
+            DagSetup setup = DagOperation.Prepare(scenario, parse.GetValue(layers), parse.GetValue(collapse) == "tp", catalog);
+            if (setup.Infeasible is { } why)
             {
-                // Both pools and the KV transfer between them (docs/disaggregation.md); sized as the decode pool.
-                scenario = scenario with { Parallel = pools.DecodePool };
-            }
-
-            if (scenario.Parallel is { } stated)
-            {
-                IReadOnlyList<StrategyViolation> violations = StrategyRules.Check(stated, scenario.Model, scenario.Hardware.GpuCount);
-                if (violations.Count > 0)
-                {
-                    throw new InputException(path, violations[0].Field, violations[0].Problem);
-                }
-
-                strategy = stated;
-            }
-            else
-            {
-                PlanResult plan = Planner.Plan(scenario, suggest: false, profiles: catalog);
-                if (plan.Infeasible is { } why)
-                {
-                    output.Error.WriteLine($"paraplan: {path}: no feasible plan to draw ({why}); state 'parallel' to draw a strategy anyway.");
-                    return ExitCodes.No;
-                }
-
-                var p = plan.Best.Parallel;
-                strategy = new ParallelStrategy(p.Tp, p.Sp, p.Dp, p.Pp, p.Ep, p.Replicas);
-                if (plan.Best.Disaggregation is { } d)
-                {
-                    static ParallelStrategy Instance(ParaPlan.Reports.StrategySummary s) => new(s.Tp, s.Sp, s.Dp, s.Pp, s.Ep, 1);
-                    pools = new DisaggregatedStrategy(Instance(d.Prefill.Instance), Instance(d.Decode.Instance), d.Prefill.Instances, d.Decode.Instances);
-                }
-
-                scenario = scenario with { Workload = scenario.Workload.WithConcurrency(ConcurrencySetting.Of(plan.Best.Concurrency)) };
-            }
-
-            (int first, int last) = ParseLayers(path, parse.GetValue(layers), scenario.Model.LayerCount);
-            bool collapseTp = parse.GetValue(collapse) == "tp";
-            CheckSize(path, strategy, first, last, collapseTp);
-            if (pools is not null)
-            {
-                CheckSize(path, pools.PrefillPool, first, last, collapseTp);
+                output.Error.WriteLine($"paraplan: {path}: no feasible plan to draw ({why}); state 'parallel' to draw a strategy anyway.");
+                return ExitCodes.No;
             }
 
             string chosen = parse.GetValue(format)!;
             string? phaseText = parse.GetValue(phase);
-            int perNode = scenario.Hardware.GpusPerNode;
+            int perNode = setup.Scenario.Hardware.GpusPerNode;
             if (chosen == "trace")
             {
                 DagPhase[] phases = phaseText is null ? [DagPhase.Prefill, DagPhase.Decode] : [Phase(phaseText)];
                 using Stream stream = output.OpenOutputStream();
                 // Built lazily: one phase's DAG in memory at a time.
-                IEnumerable<DeploymentDag> dags = pools is null
-                    ? phases.Select(ph => DagBuilder.Build(scenario, strategy, ph, first, last, collapseTp, catalog))
-                    : [DisaggregatedDag.Build(scenario, pools, first, last, collapseTp, catalog)];
-                DagTrace.Write(stream, (int)(pools?.GpuCount ?? strategy.GpuCount), perNode, dags);
+                IEnumerable<DeploymentDag> dags = setup.Pools is null
+                    ? phases.Select(ph => setup.Build(ph, catalog))
+                    : [setup.Build(DagPhase.Decode, catalog)];
+                DagTrace.Write(stream, (int)(setup.Pools?.GpuCount ?? setup.Strategy.GpuCount), perNode, dags);
                 return ExitCodes.Success;
             }
 
-            DeploymentDag dag = pools is null
-                ? DagBuilder.Build(scenario, strategy, Phase(phaseText ?? "decode"), first, last, collapseTp, catalog)
-                : DisaggregatedDag.Build(scenario, pools, first, last, collapseTp, catalog);
+            DeploymentDag dag = setup.Build(Phase(phaseText ?? "decode"), catalog);
             switch (chosen)
             {
                 case "json":
@@ -156,57 +112,4 @@ internal static class DagCommand
     }
 
     private static DagPhase Phase(string text) => text == "prefill" ? DagPhase.Prefill : DagPhase.Decode;
-
-    /// <summary>
-    /// The layers of <c>--layers</c>: <c>A..B</c> (inclusive) or <c>A</c> alone; all of the model's without it. Bad
-    /// input (one line naming the file, <c>--layers</c> and the problem) when it is not a range of whole numbers,
-    /// reversed, or outside the model.
-    /// </summary>
-    internal static (int First, int Last) ParseLayers(string path, string? text, int layerCount)
-    {
-        if (text is null)
-        {
-            return (0, layerCount - 1);
-        }
-
-        string[] parts = text.Split("..", StringSplitOptions.TrimEntries);
-        if (parts.Length > 2 || parts.Any(p => p.Length == 0 || !p.All(char.IsAsciiDigit)))
-        {
-            throw new InputException(path, "--layers", $"'{text}' is not a layer range; write A..B with whole numbers, e.g. 0..1 (or A for one layer).");
-        }
-
-        bool firstFits = int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int first);
-        bool lastFits = int.TryParse(parts[^1], NumberStyles.None, CultureInfo.InvariantCulture, out int last);
-        if (!firstFits || !lastFits || last >= layerCount)
-        {
-            throw new InputException(path, "--layers", $"{text} is outside the model's layers 0..{layerCount - 1}.");
-        }
-
-        if (first > last)
-        {
-            throw new InputException(path, "--layers", $"{text} is reversed; write the first layer first ({last}..{first}).");
-        }
-
-        return (first, last);
-    }
-
-    /// <summary>Bad input when the DAG would pass <see cref="DagBuilder.MaxNodes"/> nodes or GPUs, naming what would bring it under.</summary>
-    private static void CheckSize(string path, ParallelStrategy strategy, int first, int last, bool collapseTp)
-    {
-        double bound = DagBuilder.NodeBound(strategy, last - first + 1, collapseTp);
-        if (bound <= DagBuilder.MaxNodes && strategy.GpuCount <= DagBuilder.MaxNodes)
-        {
-            return;
-        }
-
-        string gpus = strategy.GpuCount == 1 ? "1 GPU" : string.Create(CultureInfo.InvariantCulture, $"{strategy.GpuCount:N0} GPUs");
-        string size = string.Create(CultureInfo.InvariantCulture, $"the DAG of layers {first}..{last} on {gpus} would have up to {bound:N0} nodes; a DAG is drawn up to {DagBuilder.MaxNodes:N0} nodes and GPUs");
-        if (strategy.GpuCount > DagBuilder.MaxNodes || DagBuilder.NodeBound(strategy, 1, collapseTp: true) > DagBuilder.MaxNodes)
-        {
-            throw new InputException(path, "parallel", $"{size}; even one layer with one node per TP group is too large: draw a smaller strategy.");
-        }
-
-        string collapse = strategy.TensorParallel > 1 && !collapseTp ? " or one node per TP group (--collapse tp)" : string.Empty;
-        throw new InputException(path, "--layers", $"{size}; draw fewer layers (--layers A..B){collapse}.");
-    }
 }

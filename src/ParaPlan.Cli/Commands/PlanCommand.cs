@@ -52,7 +52,7 @@ internal static class PlanCommand
         {
             string? profilesFile = parse.GetValue(profiles);
             EfficiencyCatalog catalog = CommandOptions.LoadProfiles(profilesFile);
-            Scenario scenario = CommandOptions.ApplyRequestRate(ScenarioReader.ReadFile(parse.GetValue(file)!), parse.GetValue(rate));
+            Scenario scenario = Overrides.ApplyRequestRate(ScenarioReader.ReadFile(parse.GetValue(file)!), parse.GetValue(rate), "--request-rate");
             PlanResult plan = Planner.Plan(scenario, profiles: catalog);
             if (profilesFile is not null)
             {

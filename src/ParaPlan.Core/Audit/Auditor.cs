@@ -5,6 +5,7 @@ using ParaPlan.CostModel.Profiles;
 using ParaPlan.Domain;
 using ParaPlan.Planning;
 using ParaPlan.Reports;
+using ParaPlan.Search;
 
 namespace ParaPlan.Audit;
 
@@ -25,7 +26,8 @@ public static partial class Auditor
     /// <param name="plan">The plan: a scenario with its strategy and claims.</param>
     /// <param name="correct">False to skip the search for the corrected plan.</param>
     /// <param name="profiles">Where the efficiency profile comes from (<c>--profiles</c>); the built-in catalog by default.</param>
-    public static AuditResult Audit(Scenario plan, bool correct = true, IProfileSource? profiles = null)
+    /// <param name="cancellation">Stops the search for the corrected plan when signalled.</param>
+    public static AuditResult Audit(Scenario plan, bool correct = true, IProfileSource? profiles = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
         profiles ??= EfficiencyCatalog.BuiltIn;
@@ -55,13 +57,13 @@ public static partial class Auditor
         if (plan.Parallel is null && plan.Disaggregated is { } pools)
         {
             findings.Add(new AuditFinding("parallel", Severity.Warning, null, null, $"a prefill/decode disaggregated plan ({pools}): the audit checks aggregated plans; its claims are not checked here (estimate it with 'paraplan estimate', docs/disaggregation.md)"));
-            return Finish(plan, findings, null, null, null, correct, profiles);
+            return Finish(plan, findings, null, null, null, correct, profiles, cancellation);
         }
 
         if (plan.Parallel is not { } strategy)
         {
             findings.Add(new AuditFinding("parallel", Severity.Error, null, null, "the plan states no strategy ('parallel'): nothing to audit but its conditions"));
-            return Finish(plan, findings, null, null, null, correct, profiles);
+            return Finish(plan, findings, null, null, null, correct, profiles, cancellation);
         }
 
         IReadOnlyList<StrategyViolation> violations = StrategyRules.Check(strategy, model, plan.Hardware.GpuCount);
@@ -96,19 +98,19 @@ public static partial class Auditor
 
         // ---- notions that do not belong in an inference plan ----
         CheckNotions(plan, findings);
-        return Finish(plan, findings, strategy, computed, assumption, correct, profiles);
+        return Finish(plan, findings, strategy, computed, assumption, correct, profiles, cancellation);
     }
 
     private const double ScenarioReaderTolerance = 0.05;
 
-    private static AuditResult Finish(Scenario plan, List<AuditFinding> findings, ParallelStrategy? strategy, EstimateResult? computed, string? assumption, bool correct, IProfileSource profiles)
+    private static AuditResult Finish(Scenario plan, List<AuditFinding> findings, ParallelStrategy? strategy, EstimateResult? computed, string? assumption, bool correct, IProfileSource profiles, CancellationToken cancellation)
     {
         EstimateResult? corrected = null;
         EstimateResult? closest = null;
         string? correctedInfeasible = null;
         if (correct)
         {
-            PlanResult best = Planner.Plan(plan with { Parallel = null }, suggest: false, profiles: profiles);
+            PlanResult best = Planner.Plan(plan with { Parallel = null }, new SearchOptions { Cancellation = cancellation }, suggest: false, profiles: profiles);
             if (best.Infeasible is null)
             {
                 corrected = best.Best;

@@ -20,7 +20,8 @@ public static class ModelResolver
     /// last (a scenario's model: the scenario): a file already in it is a cycle, and a chain longer than
     /// <see cref="InputLimits.MaxModelFileChain"/> files is refused.
     /// </param>
-    public static ResolvedModel Resolve(string reference, string? baseDirectory, string file, string field, int line, ICollection<string> assumptions, IReadOnlyList<string>? chain = null)
+    /// <param name="allowFiles">False to refuse a file reference (a scenario sent to the web API).</param>
+    public static ResolvedModel Resolve(string reference, string? baseDirectory, string file, string field, int line, ICollection<string> assumptions, IReadOnlyList<string>? chain = null, bool allowFiles = true)
     {
         ArgumentNullException.ThrowIfNull(reference);
         string text = reference.Trim();
@@ -29,7 +30,12 @@ public static class ModelResolver
             return new ResolvedModel(entry.Architecture, entry.Id, entry, entry.Notes);
         }
 
-        string? path = FindFile(text, baseDirectory);
+        if (!allowFiles && LooksLikePath(text))
+        {
+            throw new InputException(file, field, $"'{text}' names a file; a scenario sent to the server cannot name files on it: give a catalog id ({string.Join(", ", ModelCatalog.BuiltIn.Ids.Take(3))}, ...) or the architecture inline (the config.json's keys under model:).", line);
+        }
+
+        string? path = allowFiles ? FindFile(text, baseDirectory) : null;
         if (path is not null)
         {
             return FromFile(path, assumptions, Follow(chain ?? [], path, text, file, field, line));

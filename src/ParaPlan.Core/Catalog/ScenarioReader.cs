@@ -27,14 +27,26 @@ public static class ScenarioReader
         return Read(root, path, Path.GetDirectoryName(Path.GetFullPath(path)));
     }
 
-    public static Scenario Read(InputNode root, string file, string? baseDirectory)
+    /// <summary>
+    /// A scenario sent as text (the web API's request body): read like a file, except that it may not name files
+    /// (a config.json path, a trace): a server reads none of its own files on a client's behalf.
+    /// </summary>
+    /// <param name="text">The scenario, YAML or JSON.</param>
+    /// <param name="name">What the messages call it, e.g. "request body".</param>
+    public static Scenario ReadText(string text, string name) => Read(DocumentLoader.Parse(text, name), name, null, allowFiles: false);
+
+    /// <param name="root">The parsed document.</param>
+    /// <param name="file">Its name in messages.</param>
+    /// <param name="baseDirectory">Folder relative file references are taken from.</param>
+    /// <param name="allowFiles">False to refuse file references (model config paths, traces) with a message.</param>
+    public static Scenario Read(InputNode root, string file, string? baseDirectory, bool allowFiles = true)
     {
         var map = new MapReader(root, file);
         map.RejectUnknownKeys(TopKeys, "a scenario");
         var assumptions = new List<string>();
         var warnings = new List<string>();
 
-        ResolvedModel model = ReadModel(map, baseDirectory, assumptions);
+        ResolvedModel model = ReadModel(map, baseDirectory, assumptions, allowFiles);
         string? modelRepo = ReadModelRepo(map);
         assumptions.AddRange(model.Notes);
         if (model.Architecture.Family is not "inline" && !HuggingFaceConfigReader.KnownModelTypes.Contains(model.Architecture.Family))
@@ -46,7 +58,7 @@ public static class ScenarioReader
         Precision precision = ReadPrecision(map, model.Architecture.CheckpointPrecision, assumptions);
         HardwareSpec hardware = ReadHardware(map, precision, assumptions);
         EngineKind engine = ReadEngine(map, assumptions);
-        Workload workload = WorkloadReader.Read(map, baseDirectory, assumptions);
+        Workload workload = WorkloadReader.Read(map, baseDirectory, assumptions, allowFiles);
         ParallelStrategy? parallel = ScenarioSections.ReadParallel(map, workload);
         DisaggregatedStrategy? disaggregated = ScenarioSections.ReadDisaggregated(map, workload);
         Requirements requirements = ScenarioSections.ReadRequirements(map, assumptions);
@@ -90,13 +102,13 @@ public static class ScenarioReader
         }
     }
 
-    private static ResolvedModel ReadModel(MapReader map, string? baseDirectory, List<string> assumptions)
+    private static ResolvedModel ReadModel(MapReader map, string? baseDirectory, List<string> assumptions, bool allowFiles)
     {
         InputNode node = map.Get("model") ?? throw map.Missing("model", "a catalog id, the path of a Hugging Face config.json, or an inline map");
         return node switch
         {
             MapNode => new ResolvedModel(InlineModelReader.Read(map.Map("model")!, assumptions), "inline", null, []),
-            ScalarNode { Text: { } text } => ModelResolver.Resolve(text, baseDirectory, map.File, "model", node.Line, assumptions, [map.File]),
+            ScalarNode { Text: { } text } => ModelResolver.Resolve(text, baseDirectory, map.File, "model", node.Line, assumptions, [map.File], allowFiles),
             _ => throw map.Fail("model", $"expected a catalog id, a config.json path or a map, found {node.Describe()}."),
         };
     }

@@ -17,7 +17,7 @@ internal static class WorkloadReader
     private static readonly string[] DistributionKeys = ["distribution", "mean", "sigma", "min", "max"];
     private static readonly string[] ArrivalKeys = ["concurrency", "burst", "request_rate", "trace"];
 
-    public static Workload Read(MapReader map, string? baseDirectory, List<string> assumptions)
+    public static Workload Read(MapReader map, string? baseDirectory, List<string> assumptions, bool allowFiles = true)
     {
         MapReader? workload = map.Map("workload");
         if (workload is null && map.Has("workload"))
@@ -32,7 +32,7 @@ internal static class WorkloadReader
             throw workload!.Fail(forms[1], $"give one of concurrency (clients in a closed loop), burst (requests at once), request_rate (requests/s) or trace; found {string.Join(" and ", forms)}.");
         }
 
-        IReadOnlyList<TracedRequest>? trace = workload?.Has("trace") == true ? ReadTrace(workload, baseDirectory) : null;
+        IReadOnlyList<TracedRequest>? trace = workload?.Has("trace") == true ? ReadTrace(workload, baseDirectory, allowFiles) : null;
         LengthDistribution? inputLaw = trace is null ? ReadLengths(workload, "input_tokens", Defaults.InputTokens, assumptions) : FromTrace(workload!, "input_tokens", trace, t => t.InputTokens);
         LengthDistribution? outputLaw = trace is null ? ReadLengths(workload, "output_tokens", Defaults.OutputTokens, assumptions) : FromTrace(workload!, "output_tokens", trace, t => t.OutputTokens);
         TokenRange input = inputLaw.Range;
@@ -214,9 +214,14 @@ internal static class WorkloadReader
         return LengthDistribution.FromTrace([.. trace.Select(length)]);
     }
 
-    private static IReadOnlyList<TracedRequest> ReadTrace(MapReader workload, string? baseDirectory)
+    private static IReadOnlyList<TracedRequest> ReadTrace(MapReader workload, string? baseDirectory, bool allowFiles)
     {
         string path = workload.RequiredString("trace");
+        if (!allowFiles)
+        {
+            throw workload.Fail("trace", $"'{path}' names a file; a scenario sent to the server cannot name files on it: use request_rate with input_tokens/output_tokens laws, or run 'paraplan plan' on the command line with the trace.");
+        }
+
         string full = Path.IsPathRooted(path) || baseDirectory is null ? path : Path.Combine(baseDirectory, path);
         return TraceReader.Read(full);
     }

@@ -87,7 +87,7 @@ public static class Planner
         if (search.Infeasible is null && (scenario.Workload.IsOpenLoop || scenario.Requirements.HasPercentiles))
         {
             // The analytical path pruned; the simulation ranks the survivors (docs/serving-at-a-rate.md, "Planning at a rate").
-            SimulationRanking ranking = SimulationRanking.Rank(scenario, search, Full);
+            SimulationRanking ranking = SimulationRanking.Rank(scenario, search, Full, options?.Cancellation ?? default);
             chosen = ranking.Chosen;
             best = ranking.Best;
             infeasible = ranking.Infeasible;
@@ -112,20 +112,20 @@ public static class Planner
             Objective = scenario.Objective.ToString().ToLowerInvariant(),
             Why = [.. alternatives.Select(a => WhyNot(best, a, scenario.Objective))],
             Misses = search.Misses,
-            Suggestions = search.Infeasible is null || !suggest ? [] : Suggestions(scenario, search, profiles),
+            Suggestions = search.Infeasible is null || !suggest ? [] : Suggestions(scenario, search, profiles, options?.Cancellation ?? default),
             Mapping = map,
             ModuleDivision = ModuleDivisionCheck.Of(map, chosen.Strategy, scenario.Model),
             Launch = LaunchSettings.For(scenario, chosen.Strategy, best),
             Reproduce = Reproduction(scenario, chosen),
         };
-        return WithDisaggregation(scenario, aggregated, search.Profile);
+        return WithDisaggregation(scenario, aggregated, search.Profile, options?.Cancellation ?? default);
     }
 
     /// <summary>
     /// The disaggregated search beside the aggregated one (docs/disaggregation.md): the best layout of each by the
     /// objective; when the disaggregated one wins, it is the plan.
     /// </summary>
-    private static PlanResult WithDisaggregation(Scenario scenario, PlanResult aggregated, EfficiencyProfile profile)
+    private static PlanResult WithDisaggregation(Scenario scenario, PlanResult aggregated, EfficiencyProfile profile, CancellationToken cancellation)
     {
         if (scenario.Workload.Form == WorkloadForm.Burst || scenario.Workload.OutputTokens < 2)
         {
@@ -133,7 +133,7 @@ public static class Planner
         }
 
         List<ParallelStrategy> instances = StrategySearch.FittingInstances(scenario, out int budget);
-        DisaggregatedSearchResult pd = DisaggregatedSearch.Run(scenario, profile, budget, instances);
+        DisaggregatedSearchResult pd = DisaggregatedSearch.Run(scenario, profile, budget, instances, cancellation);
         EstimateResult a = aggregated.Best;
         string aggregatedLine = aggregated.Infeasible is null
             ? Invariant($"{a.Parallel.Gpus} GPUs (tp{a.Parallel.Tp} sp{a.Parallel.Sp} dp{a.Parallel.Dp} pp{a.Parallel.Pp} ep{a.Parallel.Ep} x{a.Parallel.Replicas}): {a.OutputTokensPerSPerGpu:0} output tokens/s per GPU, TPOT {a.TpotMs:0.0} ms, TTFT {a.TtftMs:0} ms")
@@ -318,7 +318,7 @@ public static class Planner
         reference == 0 ? "n/a" : (value / reference - 1).ToString("+0%;-0%;0%", CultureInfo.InvariantCulture);
 
     /// <summary>What would make the scenario feasible: physics first, then more GPUs, less load, a faster GPU.</summary>
-    private static List<string> Suggestions(Scenario scenario, SearchResult search, IProfileSource? profiles)
+    private static List<string> Suggestions(Scenario scenario, SearchResult search, IProfileSource? profiles, CancellationToken cancellation)
     {
         var suggestions = new List<string>();
         Requirements r = scenario.Requirements;
@@ -351,7 +351,7 @@ public static class Planner
                 Requirements = new Requirements(maxMemoryUtilization: r.MaxMemoryUtilization),
                 Objective = Objective.Throughput,
             };
-            SearchResult most = StrategySearch.Run(unconstrained, profiles: profiles);
+            SearchResult most = StrategySearch.Run(unconstrained, new SearchOptions { Cancellation = cancellation }, profiles);
             if (most.Best.Figures.OutputTokensPerSPerGpu < wanted)
             {
                 suggestions.Add(string.Create(CultureInfo.InvariantCulture,
@@ -362,7 +362,7 @@ public static class Planner
         if (r.TpotMs is { } tpot)
         {
             Scenario single = scenario with { Workload = scenario.Workload.WithConcurrency(ConcurrencySetting.Of(1)), Requirements = new Requirements(maxMemoryUtilization: r.MaxMemoryUtilization) };
-            SearchResult fastest = StrategySearch.Run(single with { Objective = Objective.Latency }, profiles: profiles);
+            SearchResult fastest = StrategySearch.Run(single with { Objective = Objective.Latency }, new SearchOptions { Cancellation = cancellation }, profiles);
             double lowest = fastest.Best.Figures.TpotLongestPromptMs;
             if (lowest > tpot)
             {
@@ -376,7 +376,7 @@ public static class Planner
             foreach (int factor in new[] { 2, 4 })
             {
                 Scenario more = scenario with { Hardware = new HardwareSpec(gpu, gpus * factor, scenario.Hardware.GpusPerNode) };
-                SearchResult wider = StrategySearch.Run(more, profiles: profiles);
+                SearchResult wider = StrategySearch.Run(more, new SearchOptions { Cancellation = cancellation }, profiles);
                 if (wider.Infeasible is null)
                 {
                     suggestions.Add(string.Create(CultureInfo.InvariantCulture,
@@ -391,7 +391,7 @@ public static class Planner
             for (int lower = concurrency / 2; lower >= 1; lower /= 2)
             {
                 Scenario fewer = scenario with { Workload = scenario.Workload.WithConcurrency(ConcurrencySetting.Of(lower)) };
-                SearchResult result = StrategySearch.Run(fewer, profiles: profiles);
+                SearchResult result = StrategySearch.Run(fewer, new SearchOptions { Cancellation = cancellation }, profiles);
                 if (result.Infeasible is null)
                 {
                     suggestions.Add($"lower concurrency: at {lower} sequences the best plan ({result.Best.Strategy}) meets every requirement");
@@ -405,7 +405,7 @@ public static class Planner
             // Per-GPU throughput grows with the batch: more sequences in flight amortise the weight reads.
             foreach (ConcurrencySetting more in ConcurrencyFactors.Select(f => ConcurrencySetting.Of(current * f)).Append(ConcurrencySetting.Max))
             {
-                SearchResult result = StrategySearch.Run(scenario with { Workload = scenario.Workload.WithConcurrency(more) }, profiles: profiles);
+                SearchResult result = StrategySearch.Run(scenario with { Workload = scenario.Workload.WithConcurrency(more) }, new SearchOptions { Cancellation = cancellation }, profiles);
                 if (result.Infeasible is null)
                 {
                     suggestions.Add(string.Create(CultureInfo.InvariantCulture,
@@ -418,7 +418,7 @@ public static class Planner
         if (search.Misses.Any(m => m.Requirement == "ttft_ms") && scenario.Workload.InputTokens.Max > 256)
         {
             TokenRange shorter = new(Math.Min(scenario.Workload.InputTokens.Min, scenario.Workload.InputTokens.Max / 2), scenario.Workload.InputTokens.Max / 2);
-            SearchResult result = StrategySearch.Run(scenario with { Workload = scenario.Workload with { InputTokens = shorter, InputLengths = null } }, profiles: profiles);
+            SearchResult result = StrategySearch.Run(scenario with { Workload = scenario.Workload with { InputTokens = shorter, InputLengths = null } }, new SearchOptions { Cancellation = cancellation }, profiles);
             if (result.Infeasible is null)
             {
                 suggestions.Add($"shorter inputs: with prompts up to {shorter.Max} tokens the best plan ({result.Best.Strategy}) meets every requirement");
@@ -427,7 +427,7 @@ public static class Planner
 
         foreach (GpuSpec other in GpuCatalog.BuiltIn.All.Where(g => g.Id != gpu.Id && g.MemoryBandwidthTbps > gpu.MemoryBandwidthTbps))
         {
-            SearchResult result = StrategySearch.Run(scenario with { Hardware = new HardwareSpec(other, scenario.Hardware.GpuCount, other.GpusPerNode) }, profiles: profiles);
+            SearchResult result = StrategySearch.Run(scenario with { Hardware = new HardwareSpec(other, scenario.Hardware.GpuCount, other.GpusPerNode) }, new SearchOptions { Cancellation = cancellation }, profiles);
             if (result.Infeasible is null)
             {
                 suggestions.Add($"a faster GPU: on {other.Id} the best plan ({result.Best.Strategy}) meets every requirement");

@@ -14,7 +14,7 @@ namespace ParaPlan.Planning;
 /// </summary>
 internal sealed record SimulationRanking(Candidate Chosen, EstimateResult Best, IReadOnlyList<EstimateResult> Others, string? Infeasible, string Note)
 {
-    public static SimulationRanking Rank(Scenario scenario, SearchResult search, Func<Candidate, EstimateResult> full)
+    public static SimulationRanking Rank(Scenario scenario, SearchResult search, Func<Candidate, EstimateResult> full, CancellationToken cancellation = default)
     {
         IReadOnlyList<Candidate> ranked = search.Ranked.Count > 0 ? search.Ranked : [search.Best];
         var results = new List<EstimateResult>();
@@ -23,7 +23,7 @@ internal sealed record SimulationRanking(Candidate Chosen, EstimateResult Best, 
         for (int start = 0; start < ranked.Count && pass < 0; start += Batch)
         {
             var batch = new EstimateResult[Math.Min(Batch, ranked.Count - start)];
-            Parallel.For(0, batch.Length, i =>
+            Parallel.For(0, batch.Length, new ParallelOptions { CancellationToken = cancellation }, i =>
                 batch[i] = WorkloadSimulator.Attach(scenario, ranked[start + i].Strategy, full(ranked[start + i]), search.Profile));
             results.AddRange(batch);
             pass = results.FindIndex(r => r.Checks.All(c => c.Passed));

@@ -34,7 +34,7 @@ public static class DisaggregatedSearch
     /// <summary>Decode instance counts tried per pair, at most (a 10% geometric grid beyond).</summary>
     public const int MaxDecodeCounts = 64;
 
-    public static DisaggregatedSearchResult Run(Scenario scenario, EfficiencyProfile profile, int budget, IReadOnlyList<ParallelStrategy> instances)
+    public static DisaggregatedSearchResult Run(Scenario scenario, EfficiencyProfile profile, int budget, IReadOnlyList<ParallelStrategy> instances, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(profile);
@@ -51,6 +51,7 @@ public static class DisaggregatedSearch
         var decodeRated = new List<(ParallelStrategy Shape, double OutputPerGpu, double Sequences, double StepMs)>();
         foreach (ParallelStrategy shape in instances.Where(s => s.GpusPerInstance * 2 <= budget))
         {
+            cancellation.ThrowIfCancellationRequested();
             var model = new ServingModel(scenario, shape, profile, 0, report: false);
             model.Compute(out EstimateFigures most, ConcurrencySetting.Max);
             if (!most.FitsMemory || most.Concurrency < 1)
@@ -118,7 +119,7 @@ public static class DisaggregatedSearch
         }
 
         var candidates = new DisaggregatedCandidate[layouts.Count];
-        Parallel.For(0, layouts.Count, i =>
+        Parallel.For(0, layouts.Count, new ParallelOptions { CancellationToken = cancellation }, i =>
         {
             EstimateFigures f = Estimator.FiguresDisaggregated(scenario, layouts[i], profile);
             string? miss = StrategySearch.MissOf(f, r);

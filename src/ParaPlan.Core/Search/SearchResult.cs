@@ -10,6 +10,9 @@ public sealed record SearchOptions(int Alternatives = 5, int ParetoPoints = 24)
 {
     /// <summary>Feasible candidates kept in the objective's order for the simulation to rank (request rates, percentile targets).</summary>
     public int Ranked { get; init; } = 48;
+
+    /// <summary>Stops the search when signalled (a web client gone, a time limit passed): the search throws <see cref="OperationCanceledException"/>.</summary>
+    public CancellationToken Cancellation { get; init; }
 }
 
 /// <summary>One costed (strategy, concurrency).</summary>

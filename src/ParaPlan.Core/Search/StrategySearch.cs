@@ -98,9 +98,11 @@ public static class StrategySearch
         var tallies = new List<Tally>();
         Parallel.ForEach(
             instances,
+            new ParallelOptions { CancellationToken = options.Cancellation },
             () => new Tally(scenario.Objective, scenario.Requirements, options),
             (instance, _, tally) =>
             {
+                options.Cancellation.ThrowIfCancellationRequested();
                 foreach (int replicas in ReplicaChoices(budget, instance.GpusPerInstance, scenario))
                 {
                     var strategy = new ParallelStrategy(instance.TensorParallel, instance.SequenceParallel, instance.DataParallel, instance.PipelineParallel, instance.ExpertParallel, replicas);

@@ -6,7 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ParaPlan.Input;
 
-namespace ParaPlan.Cli;
+namespace ParaPlan.Service;
 
 /// <summary>
 /// The last guard before a result is printed: every figure in it must be a finite number (and, for the cost model's
@@ -14,7 +14,7 @@ namespace ParaPlan.Cli;
 /// never fire; if it does, the command fails with one line naming the figure instead of printing NaN or Infinity (or
 /// a JSON document no reader accepts).
 /// </summary>
-internal static class FigureGuard
+public static class FigureGuard
 {
     /// <summary>Nesting followed at most; results are a few levels deep.</summary>
     private const int MaxDepth = 32;

@@ -1,13 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using ParaPlan.Dag;
 using ParaPlan.Input;
 
-namespace ParaPlan.Cli.Commands;
+namespace ParaPlan.Dag;
 
 /// <summary><c>paraplan dag --format svg</c>: the DOT rendered by Graphviz's <c>dot</c> (Debian package graphviz).</summary>
-internal static class DagSvg
+public static class DagSvg
 {
     /// <summary>
     /// The most nodes sent to Graphviz: its layout grows faster than the graph (measured on 2 busy cores: 3.6 s for
@@ -16,11 +15,16 @@ internal static class DagSvg
     public const int MaxNodes = 3_000;
 
     /// <summary>Writes the SVG of <paramref name="dag"/>; bad input when it is too large or Graphviz is missing or fails.</summary>
-    public static void Write(Stream output, DeploymentDag dag, int gpusPerNode, string path)
+    /// <param name="output">Where the SVG goes.</param>
+    /// <param name="dag">The DAG.</param>
+    /// <param name="gpusPerNode">GPUs per node, to group GPUs into nodes.</param>
+    /// <param name="path">The input it was drawn from, for messages.</param>
+    /// <param name="field">What the messages name as the cause: the option that asked for SVG.</param>
+    public static void Write(Stream output, DeploymentDag dag, int gpusPerNode, string path, string field = "--format svg")
     {
         if (dag.Nodes.Count > MaxNodes)
         {
-            throw new InputException(path, "--format svg", string.Create(CultureInfo.InvariantCulture, $"the DAG has {dag.Nodes.Count:N0} nodes, more than Graphviz lays out in reasonable time ({MaxNodes:N0}); draw fewer layers (--layers A..B){(dag.Parallel.Tp > 1 && !dag.CollapsedTp ? ", one node per TP group (--collapse tp)" : string.Empty)}, or write --format dot and render it elsewhere."));
+            throw new InputException(path, field, string.Create(CultureInfo.InvariantCulture, $"the DAG has {dag.Nodes.Count:N0} nodes, more than Graphviz lays out in reasonable time ({MaxNodes:N0}); draw fewer layers (--layers A..B){(dag.Parallel.Tp > 1 && !dag.CollapsedTp ? ", one node per TP group (--collapse tp)" : string.Empty)}, or write --format dot and render it elsewhere."));
         }
 
         try
@@ -32,7 +36,7 @@ internal static class DagSvg
                 RedirectStandardError = true,
                 StandardInputEncoding = new UTF8Encoding(false),
                 UseShellExecute = false,
-            }) ?? throw new InputException(path, "--format svg", "Graphviz 'dot' could not be started.");
+            }) ?? throw new InputException(path, field, "Graphviz 'dot' could not be started.");
             var svg = new MemoryStream();
             Task read = process.StandardOutput.BaseStream.CopyToAsync(svg);
             Task<string> errors = process.StandardError.ReadToEndAsync();
@@ -51,7 +55,7 @@ internal static class DagSvg
             if (process.ExitCode != 0)
             {
                 string why = string.Join("; ", errors.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-                throw new InputException(path, "--format svg", $"Graphviz 'dot' failed (exit {process.ExitCode}): {why}");
+                throw new InputException(path, field, $"Graphviz 'dot' failed (exit {process.ExitCode}): {why}");
             }
 
             svg.Position = 0;
@@ -59,7 +63,7 @@ internal static class DagSvg
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            throw new InputException(path, "--format svg", "Graphviz 'dot' is not installed (Debian: apt-get install graphviz); use --format dot and render it elsewhere.");
+            throw new InputException(path, field, "Graphviz 'dot' is not installed (Debian: apt-get install graphviz); use --format dot and render it elsewhere.");
         }
     }
 }

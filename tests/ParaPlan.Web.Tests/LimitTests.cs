@@ -1,0 +1,57 @@
+using System.Text.Json;
+using ParaPlan.Web;
+
+namespace ParaPlan.Tests.Web;
+
+/// <summary>The server's limits, each on a server of its own: the time limit, the queue, a client that goes away.</summary>
+public sealed class LimitTests
+{
+    /// <summary>DeepSeek-V3 over up to 1,024 H200 with a disaggregated search beside it: seconds of search (README: 0.9 s on 2 idle cores for the plan alone).</summary>
+    private const string LargeSearch = """
+        model: deepseek-v3
+        hardware: {gpu: h200-sxm, gpus: 1024}
+        engine: sglang
+        workload: {input_tokens: 4096, output_tokens: 1024, concurrency: max}
+        requirements: {tpot_ms: 50}
+        """;
+
+    [Fact]
+    public async Task A_search_past_the_time_limit_is_stopped_with_a_clear_error()
+    {
+        await using var server = await WebServerFixture.Start(new WebOptions { TimeLimit = TimeSpan.FromMilliseconds(100) });
+        (int status, JsonElement json) = await Api.Post(server.Client, "api/plan", LargeSearch);
+        Assert.Equal(503, status);
+        Assert.Contains("time limit of 0.1 s", json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        // The server goes on answering.
+        Assert.Contains("h100-sxm", await server.Client.GetStringAsync("api/gpus"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Beyond_the_queue_a_request_is_turned_away_with_503()
+    {
+        await using var server = await WebServerFixture.Start(new WebOptions { MaxConcurrent = 1, MaxQueued = 0 });
+        Task<(int, JsonElement)> first = Api.Post(server.Client, "api/plan", LargeSearch);
+        await Task.Delay(200);
+        (int status, JsonElement json) = await Api.Post(server.Client, "api/plan", LargeSearch);
+        Assert.Equal(503, status);
+        Assert.Contains("busy", json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(200, (await first).Item1);
+    }
+
+    [Fact]
+    public async Task A_client_that_goes_away_stops_its_search()
+    {
+        await using var server = await WebServerFixture.Start(new WebOptions());
+        int before = RequestRunner.Abandoned;
+        using var gone = new CancellationTokenSource(TimeSpan.FromMilliseconds(150));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Api.Post(server.Client, "api/plan", LargeSearch, gone.Token));
+        // The search notices within its next instance: the abandoned count rises well before the search would end.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (RequestRunner.Abandoned == before && clock.ElapsedMilliseconds < 5_000)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(RequestRunner.Abandoned > before, "the search went on after its client left");
+    }
+}
