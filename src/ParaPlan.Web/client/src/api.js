@@ -7,12 +7,16 @@ export class ApiError extends Error {
   }
 }
 
-/** One line from the server's error object: "request body:12: workload.concurrency: message". */
+/**
+ * One line from the server's error object. Its message is already the command line's one line ("request body:12:
+ * workload.concurrency: ..."): file, line and field are repeated only when the message lacks them.
+ */
 export function describeError(err) {
   if (!err) return 'unknown error';
   const where = [err.file, err.line].filter((x) => x !== null && x !== undefined && x !== '').join(':');
-  const parts = [where, err.field, err.message].filter((x) => x !== null && x !== undefined && x !== '');
-  const text = parts.join(': ');
+  const text = err.message
+    ? err.message
+    : [where, err.field].filter((x) => x !== null && x !== undefined && x !== '').join(': ');
   return err.status ? `${text} (HTTP ${err.status})` : text;
 }
 
