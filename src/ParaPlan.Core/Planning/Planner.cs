@@ -1,6 +1,7 @@
 using System.Globalization;
 using ParaPlan.Catalog;
 using ParaPlan.CostModel;
+using ParaPlan.CostModel.Disaggregation;
 using ParaPlan.CostModel.Profiles;
 using ParaPlan.CostModel.Serving.Simulation;
 using ParaPlan.Domain;
@@ -144,31 +145,62 @@ public static class Planner
             return aggregated with { Layouts = new LayoutComparison(aggregatedLine, none, "aggregated", "aggregated: no disaggregated layout is feasible", pd.Evaluated, pd.Feasible, Math.Round(pd.ElapsedMs, 1)) };
         }
 
-        EstimateFigures f = best.Figures;
-        string pdLine = Invariant($"{best.Strategy.GpuCount} GPUs ({best.Strategy}): {f.OutputTokensPerSPerGpu:0} output tokens/s per GPU, TPOT {f.TpotMs:0.0} ms, TTFT {f.TtftMs:0} ms");
-        bool pdWins = aggregated.Infeasible is not null || scenario.Objective switch
+        bool Wins(DisaggregatedCandidate c) => aggregated.Infeasible is not null || scenario.Objective switch
         {
-            Objective.Latency => f.TpotMs < a.TpotMs * 0.999,
-            Objective.Gpus => best.Strategy.GpuCount < a.Parallel.Gpus || (best.Strategy.GpuCount == a.Parallel.Gpus && f.OutputTokensPerSPerGpu > a.OutputTokensPerSPerGpu * 1.001),
-            _ => f.OutputTokensPerSPerGpu > a.OutputTokensPerSPerGpu * 1.001,
+            Objective.Latency => c.Figures.TpotMs < a.TpotMs * 0.999,
+            Objective.Gpus => c.Strategy.GpuCount < a.Parallel.Gpus || (c.Strategy.GpuCount == a.Parallel.Gpus && c.Figures.OutputTokensPerSPerGpu > a.OutputTokensPerSPerGpu * 1.001),
+            _ => c.Figures.OutputTokensPerSPerGpu > a.OutputTokensPerSPerGpu * 1.001,
         };
-        string margin = aggregated.Infeasible is not null
+        string Margin(EstimateFigures f) => aggregated.Infeasible is not null
             ? "no aggregated strategy meets every requirement"
             : scenario.Objective switch
             {
                 Objective.Latency => Invariant($"TPOT {f.TpotMs:0.0} vs {a.TpotMs:0.0} ms ({(f.TpotMs / a.TpotMs) - 1:+0%;-0%})"),
-                Objective.Gpus => Invariant($"{best.Strategy.GpuCount} vs {a.Parallel.Gpus} GPUs, {f.OutputTokensPerSPerGpu:0} vs {a.OutputTokensPerSPerGpu:0} output tokens/s per GPU"),
+                Objective.Gpus => Invariant($"{f.OutputTokensPerSPerGpu:0} vs {a.OutputTokensPerSPerGpu:0} output tokens/s per GPU"),
                 _ => Invariant($"{f.OutputTokensPerSPerGpu:0} vs {a.OutputTokensPerSPerGpu:0} output tokens/s per GPU ({(f.OutputTokensPerSPerGpu / a.OutputTokensPerSPerGpu) - 1:+0%;-0%})"),
             };
-        string why = Invariant($"{(pdWins ? "disaggregated" : "aggregated")} wins on the objective '{scenario.Objective.ToString().ToLowerInvariant()}': {margin}; prompts never stall the disaggregated decode steps (TPOT {f.TpotMs:0.0} ms), at the cost of the KV transfer and a prefill queue in TTFT");
-        if (pdWins && scenario.Requirements.HasPercentiles)
+        string Line(DisaggregatedCandidate c) => Invariant($"{c.Strategy.GpuCount} GPUs ({c.Strategy}): {c.Figures.OutputTokensPerSPerGpu:0} output tokens/s per GPU, TPOT {c.Figures.TpotMs:0.0} ms, TTFT {c.Figures.TtftMs:0} ms");
+        EstimateResult Simulated(DisaggregatedCandidate c)
         {
-            // Percentile targets are checked by the request-by-request simulation, which covers aggregated serving: a
-            // disaggregated layout's analytical means cannot stand in for them.
-            pdWins = false;
-            why = Invariant($"aggregated kept: the disaggregated layout leads on the analytical figures ({margin}), but the percentile targets need the request-by-request simulation, which covers aggregated serving only (docs/disaggregation.md)");
+            Scenario with = scenario with { Disaggregated = c.Strategy, Parallel = null };
+            EstimateResult estimate = Estimator.EstimateDisaggregated(with, c.Strategy, profile);
+            return DisaggregatedSimulation.Attach(with, c.Strategy, estimate, profile);
         }
 
+        bool pdWins = Wins(best);
+        string why = Invariant($"{(pdWins ? "disaggregated" : "aggregated")} wins on the objective '{scenario.Objective.ToString().ToLowerInvariant()}': {Margin(best.Figures)}; prompts never stall the disaggregated decode steps (TPOT {best.Figures.TpotMs:0.0} ms), at the cost of the KV transfer and a prefill queue in TTFT");
+        EstimateResult? e = null;
+        if (pdWins && scenario.Requirements.HasPercentiles)
+        {
+            // Percentile targets are checked by simulating both pools request by request (docs/disaggregation.md,
+            // "Simulation"): the layouts that lead on the analytical figures, in the objective's order, until one passes.
+            var failed = new List<string>();
+            foreach (DisaggregatedCandidate c in pd.Ranked.Where(Wins))
+            {
+                cancellation.ThrowIfCancellationRequested();
+                EstimateResult simulated = Simulated(c);
+                if (simulated.Checks.All(k => k.Passed))
+                {
+                    best = c;
+                    e = simulated;
+                    break;
+                }
+
+                failed.Add(Invariant($"{c.Strategy}: {string.Join(", ", simulated.Checks.Where(k => !k.Passed).Select(k => k.Name + " " + k.Detail))}"));
+            }
+
+            if (e is null)
+            {
+                pdWins = false;
+                why = Invariant($"aggregated kept: the disaggregated layouts that lead on the analytical figures ({Margin(best.Figures)} for the first) miss the percentile targets when simulated request by request ({string.Join("; ", failed.Take(2))}{(failed.Count > 2 ? "; ..." : string.Empty)})");
+            }
+            else
+            {
+                why = Invariant($"disaggregated wins on the objective '{scenario.Objective.ToString().ToLowerInvariant()}': {Margin(best.Figures)}, and meets the percentile targets when both pools are simulated request by request{(failed.Count > 0 ? Invariant($" ({failed.Count} layout(s) ahead of it on the analytical figures did not)") : string.Empty)}");
+            }
+        }
+
+        string pdLine = Line(best);
         var comparison = new LayoutComparison(aggregatedLine, pdLine, pdWins ? "disaggregated" : "aggregated", why, pd.Evaluated, pd.Feasible, Math.Round(pd.ElapsedMs, 1));
         if (!pdWins)
         {
@@ -176,10 +208,10 @@ public static class Planner
         }
 
         Scenario chosen = scenario with { Disaggregated = best.Strategy, Parallel = null };
-        EstimateResult e = Estimator.EstimateDisaggregated(chosen, best.Strategy, profile);
+        e ??= Simulated(best);
         e = e with
         {
-            Assumptions = [.. scenario.Assumptions, .. e.Assumptions, "not simulated request by request: the simulation covers aggregated serving (docs/serving-at-a-rate.md)"],
+            Assumptions = [.. scenario.Assumptions, .. e.Assumptions],
             Warnings = [.. scenario.Warnings, .. e.Warnings],
         };
         IReadOnlyList<GpuAssignment> map = RankLayout.Map(best.Strategy, scenario.Model, scenario.Hardware.GpusPerNode);

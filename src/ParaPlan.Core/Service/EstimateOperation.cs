@@ -1,5 +1,6 @@
 using System.Globalization;
 using ParaPlan.CostModel;
+using ParaPlan.CostModel.Disaggregation;
 using ParaPlan.CostModel.Profiles;
 using ParaPlan.CostModel.Serving.Simulation;
 using ParaPlan.Domain;
@@ -68,9 +69,10 @@ public static class EstimateOperation
 
         EfficiencyProfile profile = catalog.Resolve(scenario.Engine, scenario.Hardware.Gpu);
         EstimateResult estimate = Estimator.EstimateDisaggregated(scenario, strategy, profile);
+        estimate = DisaggregatedSimulation.Attach(scenario, strategy, estimate, profile);
         estimate = estimate with
         {
-            Assumptions = [.. scenario.Assumptions, .. estimate.Assumptions, "not simulated request by request: the simulation covers aggregated serving (docs/serving-at-a-rate.md); the figures are the analytical path's"],
+            Assumptions = [.. scenario.Assumptions, .. estimate.Assumptions],
             Warnings = [.. scenario.Warnings, .. estimate.Warnings],
         };
         FigureGuard.Ensure(estimate, path, nonNegative: true);

@@ -89,9 +89,16 @@ public sealed class DisaggregationTests
         DisaggregationReport d = e.Disaggregation!;
         Assert.True(d.PrefillQueueMs < 1, "one client barely queues");
         Assert.True(e.TtftMs > d.KvTransfer.ExposedMs + e.TpotMs);
+        // At concurrency max the prefill pool runs at 90%: its 2 x 8 DP groups are c = 16 servers, each serving a prompt
+        // in 16 / capacity; the G/G/c wait (Allen-Cunneen with Sakasegawa's probability of waiting, fixed service,
+        // Poisson-like arrivals: (ca^2 + cs^2) / 2 = 1/2) is 0.9^(sqrt(34) - 1) / (16 x 0.1) x 1/2 x service.
         EstimateResult busy = Estimate(DeepSeek + Pools);
-        Assert.True(busy.Disaggregation!.PrefillQueueMs > 1000, "at 90% of the prefill pool a prompt waits seconds");
-        Assert.True(busy.TtftMs > e.TtftMs + busy.Disaggregation.PrefillQueueMs * 0.99);
+        DisaggregationReport b = busy.Disaggregation!;
+        Assert.Equal(0.9, b.Prefill.Utilization, 3);
+        double service = 16 / (b.Prefill.Capacity / 8192) * 1000;
+        double wait = Math.Pow(0.9, Math.Sqrt(34) - 1) / (16 * 0.1) * 0.5 * service;
+        Assert.Equal(wait, b.PrefillQueueMs, wait * 1e-3);
+        Assert.True(busy.TtftMs > e.TtftMs + b.PrefillQueueMs * 0.99);
     }
 
     [Fact]

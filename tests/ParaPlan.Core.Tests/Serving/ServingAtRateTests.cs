@@ -99,8 +99,13 @@ public sealed class ServingAtRateTests
         LatencyPercentiles l = plan.Best.Latency!;
         Assert.True(l.TtftMs.P90 <= 2000 && l.TpotMs.P90 <= 50, $"P90 TTFT {l.TtftMs.P90}, P90 TPOT {l.TpotMs.P90}");
         Assert.False(plan.Best.Simulation!.Saturated);
-        // Fewest GPUs: every cheaper candidate the ranking simulated failed, and none of the alternatives has fewer GPUs and passes.
-        Assert.DoesNotContain(plan.Alternatives, a => a.Parallel.Gpus < plan.Best.Parallel.Gpus && a.Checks.All(c => c.Passed));
-        Assert.Contains(plan.Best.Assumptions, a => a.StartsWith("ranked by simulation", StringComparison.Ordinal));
+        // Fewest GPUs: none of the alternatives has fewer GPUs and passes. The aggregated strategies were ranked by their
+        // simulation; a disaggregated layout with fewer GPUs (issue 22) wins only by passing its own simulation.
+        long gpus = plan.Best.Disaggregation?.Gpus ?? plan.Best.Parallel.Gpus;
+        Assert.DoesNotContain(plan.Alternatives, a => (a.Disaggregation?.Gpus ?? a.Parallel.Gpus) < gpus && a.Checks.All(c => c.Passed));
+        Assert.All(plan.Best.Checks, c => Assert.True(c.Passed, c.Name + ": " + c.Detail));
+        EstimateResult aggregated = plan.Best.Disaggregation is null ? plan.Best : plan.Alternatives[0];
+        Assert.Contains(aggregated.Assumptions, a => a.StartsWith("ranked by simulation", StringComparison.Ordinal));
+        Assert.True(gpus <= aggregated.Parallel.Gpus);
     }
 }

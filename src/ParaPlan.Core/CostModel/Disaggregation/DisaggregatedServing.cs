@@ -58,14 +58,14 @@ public sealed class DisaggregatedServing
         _prefill.Compute(out EstimateFigures prefillMemory, ConcurrencySetting.Of(_strategy.Prefill.DataParallel * _strategy.PrefillInstances));
 
         // ---- KV transfer ----
-        KvTransferBehaviour behaviour = KvTransfer.For(_scenario.Engine);
-        double bytesPerToken = _scenario.Model.KvCacheElementsPerToken * _scenario.Precision.KvCache.BytesPerElement();
-        bool sameNode = _strategy.Prefill.GpusPerInstance + _strategy.Decode.GpusPerInstance <= _scenario.Hardware.GpusPerNode;
-        LinkSpec link = sameNode ? _scenario.Hardware.Gpu.IntraNode : _scenario.Hardware.Gpu.InterNode;
-        double lanes = Math.Min(_strategy.Prefill.GpusPerInstance, _strategy.Decode.GpusPerInstance);
-        double bandwidth = link.BandwidthGbps * lanes * KvTransfer.Efficiency;
-        double TransferMs(double tokens) => (tokens * bytesPerToken / 1e9 / bandwidth * 1000) + KvTransfer.SetupMs + (link.LatencyUs / 1000);
-        double Exposed(double tokens, double lastChunk) => behaviour.ChunkOverlap ? TransferMs(lastChunk) : TransferMs(tokens);
+        var path = new KvTransferPath(_scenario, _strategy);
+        KvTransferBehaviour behaviour = path.Behaviour;
+        double bytesPerToken = path.BytesPerToken;
+        bool sameNode = path.SameNode;
+        LinkSpec link = path.Link;
+        double bandwidth = path.BandwidthGbps;
+        double TransferMs(double tokens) => path.TransferMs(tokens);
+        double Exposed(double tokens, double lastChunk) => path.ExposedMs(tokens, lastChunk);
 
         // ---- decode pool: sequences and step ----
         _decode.Compute(out EstimateFigures decodeMost, ConcurrencySetting.Max);
@@ -73,10 +73,17 @@ public sealed class DisaggregatedServing
         double TpotAt(double sequences) => _decode.DecodeStepMs(Math.Max(1, sequences) / (_strategy.DecodeInstances * _strategy.Decode.DataParallel), meanPrompt + (output / 2.0));
         double arrivalVariability = w.IsOpenLoop ? 1 / w.Burstiness : 1;
 
+        // The prefill pool as c servers (every DP group of every prefill instance takes its own prompts), each serving a
+        // prompt in c / capacity: the wait of a G/G/c queue by the Allen-Cunneen form with Sakasegawa's probability of
+        // waiting, rho^(sqrt(2(c + 1)) - 1) (docs/disaggregation.md, "The cost"); prompts of one length serve in a
+        // fixed time (no service variability). With c = 1 it is Kingman's G/G/1.
+        double servers = _strategy.PrefillInstances * (double)_strategy.Prefill.DataParallel;
+        double serviceMs = servers / prefillCapacityReqS * 1000;
         double QueueMs(double reqPerS)
         {
             double rho = Math.Min(0.95, reqPerS / prefillCapacityReqS);
-            return rho / (1 - rho) * arrivalVariability / 2 * oneMeanMs;
+            double waiting = Math.Pow(rho, Math.Sqrt(2 * (servers + 1)) - 1);
+            return waiting / (servers * (1 - rho)) * arrivalVariability / 2 * serviceMs;
         }
 
         double overhead = _profile.RequestOverheadMs + _profile.ApiServerRequestMs;

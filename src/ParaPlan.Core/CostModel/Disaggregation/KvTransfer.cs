@@ -52,3 +52,41 @@ public static class KvTransfer
         return (engines, efficiency.GetProperty("value").GetDouble(), efficiency.GetProperty("source").GetString()!, setup.GetProperty("value").GetDouble(), setup.GetProperty("source").GetString()!);
     }
 }
+
+/// <summary>
+/// The KV transfer of one prompt from a prefill instance to a decode instance (docs/disaggregation.md, "KV
+/// transfer"): NVLink when both instances fit one node, else the network, over as many lanes as the smaller instance
+/// has GPUs, at <see cref="KvTransfer.Efficiency"/> of the link, plus the setup and the link's latency; exposed in full
+/// when the engine sends after the prefill, only its last chunk's share when it sends chunk by chunk.
+/// </summary>
+public sealed class KvTransferPath
+{
+    public KvTransferPath(Scenario scenario, DisaggregatedStrategy strategy)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(strategy);
+        Behaviour = KvTransfer.For(scenario.Engine);
+        BytesPerToken = scenario.Model.KvCacheElementsPerToken * scenario.Precision.KvCache.BytesPerElement();
+        SameNode = strategy.Prefill.GpusPerInstance + strategy.Decode.GpusPerInstance <= scenario.Hardware.GpusPerNode;
+        Link = SameNode ? scenario.Hardware.Gpu.IntraNode : scenario.Hardware.Gpu.InterNode;
+        double lanes = Math.Min(strategy.Prefill.GpusPerInstance, strategy.Decode.GpusPerInstance);
+        BandwidthGbps = Link.BandwidthGbps * lanes * KvTransfer.Efficiency;
+    }
+
+    public KvTransferBehaviour Behaviour { get; }
+
+    public double BytesPerToken { get; }
+
+    public bool SameNode { get; }
+
+    public LinkSpec Link { get; }
+
+    /// <summary>Bandwidth the transfer gets, GB/s.</summary>
+    public double BandwidthGbps { get; }
+
+    /// <summary>Time to move the KV cache of <paramref name="tokens"/> tokens, ms.</summary>
+    public double TransferMs(double tokens) => (tokens * BytesPerToken / 1e9 / BandwidthGbps * 1000) + KvTransfer.SetupMs + (Link.LatencyUs / 1000);
+
+    /// <summary>The part of the transfer of a <paramref name="tokens"/>-token prompt whose last chunk held <paramref name="lastChunk"/> tokens that adds to TTFT, ms.</summary>
+    public double ExposedMs(double tokens, double lastChunk) => Behaviour.ChunkOverlap ? TransferMs(lastChunk) : TransferMs(tokens);
+}

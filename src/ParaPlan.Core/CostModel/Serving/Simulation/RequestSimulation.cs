@@ -20,7 +20,19 @@ public static class RequestSimulation
         ArgumentNullException.ThrowIfNull(input);
         return new SimulationRun(input).Execute();
     }
+
+    /// <summary>The run and each request's times (a pool of a disaggregated deployment feeds the next from them).</summary>
+    public static (ServingSimulationReport Report, RequestTimes[] Times) RunTimed(SimulationInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var run = new SimulationRun(input);
+        ServingSimulationReport report = run.Execute();
+        return (report, run.Times());
+    }
 }
+
+/// <summary>One request's times in a run, ms: sent, first token, last token (NaN when it never got there), and whether it was dropped.</summary>
+public readonly record struct RequestTimes(double SentMs, double FirstMs, double FinishMs, bool Rejected);
 
 /// <summary>One simulation's state.</summary>
 internal sealed class SimulationRun
@@ -81,6 +93,9 @@ internal sealed class SimulationRun
         _decode = DecodeMemo(input.DecodeStepMs);
         _prefill = PrefillMemo(input.PrefillStepMs);
     }
+
+    /// <summary>Each request's times, in the order of <see cref="SimulationInput.Requests"/>.</summary>
+    public RequestTimes[] Times() => [.. _req.Select(r => new RequestTimes(r.Sent, r.First, r.Finish, r.Rejected))];
 
     public ServingSimulationReport Execute()
     {
@@ -461,11 +476,35 @@ internal sealed class SimulationRun
             g.Waiting.RemoveFirst();
             r.State = State.Prefilling;
             r.Prefilled = 0;
-            g.Prefilling.Add(head.Value);
             g.AdmittedOrder.Add(head.Value);
             g.AdmittedTargets += r.Target;
             g.Running++;
             _inBatch++;
+            if (_in.PromptsCached && double.IsNaN(r.First))
+            {
+                // A disaggregated decode pool: the prompt's KV cache and its first token arrive from the prefill pool
+                // (docs/disaggregation.md, "Simulation"); the sequence decodes from this step on.
+                r.Prefilled = r.Target;
+                r.First = _now;
+                r.Generated = 1;
+                _outputTokens++;
+                if (r.Generated >= r.Output)
+                {
+                    g.AdmittedTargets -= r.Target;
+                    g.Running--;
+                    _inBatch--;
+                    Finish(r, g, instance, _now);
+                }
+                else
+                {
+                    g.StartDecoding(r, instance.DecodeSteps);
+                    g.Finishes.Enqueue((head.Value, r.Version), instance.DecodeSteps + (r.Output - r.Generated));
+                }
+
+                continue;
+            }
+
+            g.Prefilling.Add(head.Value);
         }
     }
 

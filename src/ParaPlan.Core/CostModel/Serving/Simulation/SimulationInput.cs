@@ -42,6 +42,12 @@ public sealed record SimulationInput
     /// <summary>True: a step with new prompts runs them alone (SGLang); false: decode tokens and prompt chunks share a step.</summary>
     public bool PrefillFirst { get; init; }
 
+    /// <summary>
+    /// True for the decode pool of a disaggregated deployment: each prompt's KV cache arrives with its first token, so
+    /// an admitted request decodes at once (a preempted one is recomputed here as usual).
+    /// </summary>
+    public bool PromptsCached { get; init; }
+
     /// <summary>The per-step overhead both step functions include, counted once in a mixed step.</summary>
     public double StepOverheadMs { get; init; }
 

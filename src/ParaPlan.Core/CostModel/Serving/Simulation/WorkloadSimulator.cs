@@ -27,7 +27,15 @@ public static class WorkloadSimulator
             return estimate with { Assumptions = [.. estimate.Assumptions, "not simulated: not one sequence fits the KV cache memory left"] };
         }
 
-        ServingSimulationReport sim = Simulate(scenario, strategy, estimate, profile);
+        return With(scenario, estimate, Simulate(scenario, strategy, estimate, profile));
+    }
+
+    /// <summary>The estimate with a simulation's figures, its percentile checks and, at a rate, its verdict on the rate.</summary>
+    public static EstimateResult With(Scenario scenario, EstimateResult estimate, ServingSimulationReport sim)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(estimate);
+        ArgumentNullException.ThrowIfNull(sim);
         var checks = estimate.Checks.ToList();
         checks.AddRange(PercentileChecks(scenario.Requirements, sim));
         if (scenario.Workload.IsOpenLoop)
@@ -52,52 +60,7 @@ public static class WorkloadSimulator
         Workload w = scenario.Workload;
         var notes = new List<string>();
         int groups = strategy.Replicas * strategy.DataParallel;
-        var random = new SplitMix64(unchecked((ulong)w.Seed * 0x9E3779B97F4A7C15UL) ^ 0xD1B54A32D192ED03UL);
-        List<SimulatedRequest> requests;
-        int? clients = null;
-        int warmup = 0;
-        switch (w.Form)
-        {
-            case WorkloadForm.Trace:
-                requests = FromTrace(w, notes);
-                break;
-            case WorkloadForm.RequestRate:
-            {
-                int n = w.Requests ?? DefaultCount(estimate.Concurrency);
-                requests = new List<SimulatedRequest>(n);
-                double rate = w.RequestRate!.Value;
-                double t = 0;
-                for (int i = 0; i < n; i++)
-                {
-                    // vLLM bench serve's arrivals: gamma gaps of shape b and scale 1 / (rate x b); b = 1 is Poisson.
-                    t += i == 0 ? 0 : random.NextGamma(w.Burstiness) / (rate * w.Burstiness) * 1000;
-                    requests.Add(new SimulatedRequest(t, w.InputLaw.Sample(random), w.OutputLaw.Sample(random)));
-                }
-
-                notes.Add(Text($"simulation: {n:#,0} requests arriving at {rate:0.###}/s ({(w.Burstiness == 1 ? "Poisson" : $"gamma gaps, burstiness {w.Burstiness:0.##}")}), seed {w.Seed}, {RouterName(w.Router)} routing"));
-                break;
-            }
-
-            case WorkloadForm.Burst:
-            {
-                int n = w.Requests ?? estimate.Concurrency;
-                requests = [.. Enumerable.Range(0, n).Select(_ => new SimulatedRequest(0, w.InputLaw.Sample(random), w.OutputLaw.Sample(random)))];
-                notes.Add(Text($"simulation: {n:#,0} requests sent at once, seed {w.Seed}"));
-                break;
-            }
-
-            default:
-            {
-                int c = estimate.Concurrency;
-                int n = w.Requests ?? Math.Max(DefaultCount(c), 5 * c);
-                clients = c;
-                warmup = n >= 3 * c ? c : 0;
-                requests = [.. Enumerable.Range(0, n).Select(_ => new SimulatedRequest(0, w.InputLaw.Sample(random), w.OutputLaw.Sample(random)))];
-                notes.Add(Text($"simulation: {c:#,0} clients in a closed loop serving {n:#,0} requests, seed {w.Seed}{(warmup > 0 ? $"; the clients' first requests, sent evenly over one request's latency, are left out of the percentiles ({warmup:#,0}, the engine filling)" : string.Empty)}"));
-                break;
-            }
-        }
-
+        List<SimulatedRequest> requests = Requests(w, estimate.Concurrency, notes, out int? clients, out int warmup);
         if (w.InputLaw.Kind != LengthKind.Fixed || w.OutputLaw.Kind != LengthKind.Fixed)
         {
             notes.Add($"simulation lengths: prompts {w.InputLaw}, outputs {w.OutputLaw}");
@@ -134,6 +97,61 @@ public static class WorkloadSimulator
         }
 
         return report with { Seed = w.Seed, Notes = notes };
+    }
+
+    /// <summary>
+    /// The requests of the workload, in send order: a rate's arrivals (gamma gaps), a trace's, a burst's, or a closed
+    /// loop's lengths (<paramref name="clients"/> set, the first <paramref name="warmup"/> left out of the percentiles).
+    /// </summary>
+    internal static List<SimulatedRequest> Requests(Workload w, int concurrency, List<string> notes, out int? clients, out int warmup)
+    {
+        var random = new SplitMix64(unchecked((ulong)w.Seed * 0x9E3779B97F4A7C15UL) ^ 0xD1B54A32D192ED03UL);
+        List<SimulatedRequest> requests;
+        clients = null;
+        warmup = 0;
+        switch (w.Form)
+        {
+            case WorkloadForm.Trace:
+                requests = FromTrace(w, notes);
+                break;
+            case WorkloadForm.RequestRate:
+            {
+                int n = w.Requests ?? DefaultCount(concurrency);
+                requests = new List<SimulatedRequest>(n);
+                double rate = w.RequestRate!.Value;
+                double t = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    // vLLM bench serve's arrivals: gamma gaps of shape b and scale 1 / (rate x b); b = 1 is Poisson.
+                    t += i == 0 ? 0 : random.NextGamma(w.Burstiness) / (rate * w.Burstiness) * 1000;
+                    requests.Add(new SimulatedRequest(t, w.InputLaw.Sample(random), w.OutputLaw.Sample(random)));
+                }
+
+                notes.Add(Text($"simulation: {n:#,0} requests arriving at {rate:0.###}/s ({(w.Burstiness == 1 ? "Poisson" : $"gamma gaps, burstiness {w.Burstiness:0.##}")}), seed {w.Seed}, {RouterName(w.Router)} routing"));
+                break;
+            }
+
+            case WorkloadForm.Burst:
+            {
+                int n = w.Requests ?? concurrency;
+                requests = [.. Enumerable.Range(0, n).Select(_ => new SimulatedRequest(0, w.InputLaw.Sample(random), w.OutputLaw.Sample(random)))];
+                notes.Add(Text($"simulation: {n:#,0} requests sent at once, seed {w.Seed}"));
+                break;
+            }
+
+            default:
+            {
+                int c = concurrency;
+                int n = w.Requests ?? Math.Max(DefaultCount(c), 5 * c);
+                clients = c;
+                warmup = n >= 3 * c ? c : 0;
+                requests = [.. Enumerable.Range(0, n).Select(_ => new SimulatedRequest(0, w.InputLaw.Sample(random), w.OutputLaw.Sample(random)))];
+                notes.Add(Text($"simulation: {c:#,0} clients in a closed loop serving {n:#,0} requests, seed {w.Seed}{(warmup > 0 ? $"; the clients' first requests, sent evenly over one request's latency, are left out of the percentiles ({warmup:#,0}, the engine filling)" : string.Empty)}"));
+                break;
+            }
+        }
+
+        return requests;
     }
 
     /// <summary>Checks of the requirements stated as percentiles, against the simulated requests.</summary>
