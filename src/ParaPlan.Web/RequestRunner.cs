@@ -45,13 +45,13 @@ internal sealed class RequestRunner(WebOptions options)
         {
             return ApiError.From(ex).ToResult();
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (IsCancellation(ex) && context.RequestAborted.IsCancellationRequested)
         {
             // The client went away: the search stopped; nobody reads an answer.
             Interlocked.Increment(ref _abandoned);
             return Results.Empty;
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (IsCancellation(ex))
         {
             return new ApiError(
                 StatusCodes.Status503ServiceUnavailable, null, null, null,
@@ -64,6 +64,17 @@ internal sealed class RequestRunner(WebOptions options)
                 InputException.OneLine($"internal error ({ex.GetType().Name}): {ex.Message}. Please report it with the scenario that caused it.")).ToResult();
         }
     }
+
+    /// <summary>
+    /// A stop by the token: an <see cref="OperationCanceledException"/>, or one thrown inside a parallel loop's body,
+    /// which the loop wraps in an <see cref="AggregateException"/>.
+    /// </summary>
+    private static bool IsCancellation(Exception ex) => ex switch
+    {
+        OperationCanceledException => true,
+        AggregateException aggregate => aggregate.Flatten().InnerExceptions.All(e => e is OperationCanceledException),
+        _ => false,
+    };
 
     private static async Task<string> ReadBody(HttpContext context)
     {

@@ -114,11 +114,17 @@ public sealed class PageTests : IClassFixture<BrowserFixture>, IAsyncLifetime
     }
 
     [Fact]
-    public async Task Bad_input_shows_the_servers_message()
+    public async Task Bad_input_shows_the_servers_message_and_marks_the_earlier_results_stale()
     {
+        await _page.SelectOptionAsync("#examples", "llama-3.1-70b-4xh100.yaml");
+        await _page.ClickAsync("#run-plan");
+        await Finished();
+        Assert.Equal(0, await _page.Locator(".results-pane.stale").CountAsync());
         await _page.FillAsync("#yaml", "model: qwen3-235b-a22b\nhardware: {gpu: h100-sxm, gpus: 8}\nworkload: {input_tokens: 1024, output_tokens: 256, concurency: 8}\n");
         await _page.ClickAsync("#run-plan");
         await _page.WaitForFunctionAsync("() => document.querySelector('#status').textContent.trim() === 'error'", null, Patient);
         Assert.Contains("workload.concurency", await _page.TextContentAsync("#error"), StringComparison.Ordinal);
+        Assert.Equal(1, await _page.Locator(".results-pane.stale").CountAsync());
+        Assert.Contains("previous run", await _page.TextContentAsync("#error"), StringComparison.Ordinal);
     }
 }

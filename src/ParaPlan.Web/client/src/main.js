@@ -56,6 +56,7 @@ function showError(err) {
   const message = err instanceof Error ? err.message : String(err);
   const detail = err instanceof ApiError ? err.detail : null;
   el.replaceChildren(h('strong', null, 'Error: '), h('span', { class: 'error-message' }, message));
+  if (document.querySelector('.results-pane.stale')) el.append(' ', h('em', { class: 'stale-note' }, '(the results shown are from the previous run)'));
   if (detail && detail.line && (!detail.file || detail.file === 'request body')) {
     el.append(' ', h('button', { type: 'button', class: 'small secondary', onclick: () => goToLine(detail.line) }, `go to line ${detail.line}`));
   }
@@ -80,10 +81,14 @@ async function run(action) {
   pending += 1;
   setStatus('running…');
   clearError();
+  const pane = document.querySelector('.results-pane');
   try {
     await action();
+    pane?.classList.remove('stale');
   } catch (err) {
     failedSinceIdle = true;
+    // Whatever is on screen now belongs to an earlier run: dimmed and said so, never mistaken for this one's answer.
+    if (pane && pane.querySelector('#best-strategy')?.textContent) pane.classList.add('stale');
     showError(err);
     if (!(err instanceof ApiError)) console.error(err);
   } finally {
