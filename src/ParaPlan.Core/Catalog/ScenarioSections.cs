@@ -11,6 +11,7 @@ namespace ParaPlan.Catalog;
 internal static class ScenarioSections
 {
     private static readonly string[] ParallelKeys = ["tp", "sp", "dp", "pp", "ep", "replicas"];
+    private static readonly string[] ParallelExtraKeys = ["redundant_experts"];
     private static readonly string[] RequirementKeys = ["ttft_ms", "tpot_ms", "itl_ms", "e2e_ms", "min_output_tokens_per_s_per_gpu", "max_memory_utilization"];
     private static readonly string[] PercentileKeys = ["mean", "p50", "p90", "p99"];
 
@@ -37,7 +38,7 @@ internal static class ScenarioSections
             return null; // a disaggregated strategy: ReadDisaggregated
         }
 
-        parallel.RejectUnknownKeys(ParallelKeys, "parallel");
+        parallel.RejectUnknownKeys([.. ParallelKeys, .. ParallelExtraKeys], "parallel");
         var degrees = ParallelKeys.ToDictionary(key => key, key => parallel.Integer(key, FieldLimits.Degree) ?? 1, StringComparer.Ordinal);
         if (StrategyRules.SequenceParallelProblem(degrees["sp"], workload.InputTokens.Max) is { } spProblem)
         {
@@ -51,11 +52,14 @@ internal static class ScenarioSections
                 $"the strategy needs replicas*pp*tp*sp*dp = {degrees["replicas"]}*{degrees["pp"]}*{degrees["tp"]}*{degrees["sp"]}*{degrees["dp"]} = {gpus:#,0} GPUs, more than the {FieldLimits.MaxGpus:#,0} ParaPlan plans for ({FieldLimits.Gpus.Reason})."));
         }
 
-        return new ParallelStrategy(degrees["tp"], degrees["sp"], degrees["dp"], degrees["pp"], degrees["ep"], degrees["replicas"]);
+        return new ParallelStrategy(degrees["tp"], degrees["sp"], degrees["dp"], degrees["pp"], degrees["ep"], degrees["replicas"])
+        {
+            RedundantExperts = parallel.Integer("redundant_experts", FieldLimits.RedundantExperts) ?? 0,
+        };
     }
 
     private static readonly string[] DisaggregatedKeys = ["prefill", "decode", "prefill_instances", "decode_instances"];
-    private static readonly string[] PoolKeys = ["tp", "sp", "dp", "pp", "ep"];
+    private static readonly string[] PoolKeys = ["tp", "sp", "dp", "pp", "ep", "redundant_experts"];
 
     /// <summary>
     /// <c>parallel: {prefill: {tp, dp, ep, ...}, decode: {...}, prefill_instances: N, decode_instances: M}</c>
@@ -77,13 +81,16 @@ internal static class ScenarioSections
                 ? parallel.Fail(key, "expected a map of the pool's instance degrees, such as {tp: 8, dp: 8, ep: 64}.")
                 : parallel.Missing(key, "a disaggregated strategy states both pools: prefill and decode"));
             pool.RejectUnknownKeys(PoolKeys, $"parallel.{key} (one instance; the count is {key}_instances)");
-            var d = PoolKeys.ToDictionary(k => k, k => pool.Integer(k, FieldLimits.Degree) ?? 1, StringComparer.Ordinal);
+            var d = PoolKeys.Where(k => k != "redundant_experts").ToDictionary(k => k, k => pool.Integer(k, FieldLimits.Degree) ?? 1, StringComparer.Ordinal);
             if (StrategyRules.SequenceParallelProblem(d["sp"], workload.InputTokens.Max) is { } spProblem)
             {
                 throw pool.Fail("sp", spProblem);
             }
 
-            return new ParallelStrategy(d["tp"], d["sp"], d["dp"], d["pp"], d["ep"], 1);
+            return new ParallelStrategy(d["tp"], d["sp"], d["dp"], d["pp"], d["ep"], 1)
+            {
+                RedundantExperts = pool.Integer("redundant_experts", FieldLimits.RedundantExperts) ?? 0,
+            };
         }
 
         ParallelStrategy prefill = Pool("prefill");

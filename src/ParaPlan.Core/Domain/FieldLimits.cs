@@ -67,6 +67,8 @@ public static class FieldLimits
 
     public static FieldLimit Experts { get; } = new(0, 65_536, "MoE models have at most a few hundred routed experts");
 
+    public static FieldLimit RedundantExperts { get; } = new(0, 65_536, "DeepSeek's deployments add 32 to 96 redundant expert slots");
+
     public static FieldLimit ExpertsPerToken { get; } = new(1, 65_536, "MoE models have at most a few hundred routed experts");
 
     public static FieldLimit SharedExperts { get; } = new(0, 1_024, "MoE models have at most a few shared experts");

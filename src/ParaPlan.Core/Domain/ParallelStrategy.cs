@@ -41,6 +41,13 @@ public readonly record struct ParallelStrategy
 
     public int Replicas { get; }
 
+    /// <summary>
+    /// Expert slots beyond the model's routed experts, each holding a copy of a popular expert placed by the engine's
+    /// load balancer (DeepSeek's EPLB: SGLang <c>--ep-num-redundant-experts</c>, vLLM <c>--num-redundant-experts</c>).
+    /// Each EP rank holds (experts + redundant) / ep slots. 0 by default.
+    /// </summary>
+    public int RedundantExperts { get; init; }
+
     /// <summary>GPUs of one pipeline stage of one instance: tp x sp x dp.</summary>
     public long GpusPerStage => (long)TensorParallel * SequenceParallel * DataParallel;
 
@@ -58,5 +65,5 @@ public readonly record struct ParallelStrategy
 
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"tp{TensorParallel} sp{SequenceParallel} dp{DataParallel} pp{PipelineParallel} ep{ExpertParallel} x{Replicas}");
+        $"tp{TensorParallel} sp{SequenceParallel} dp{DataParallel} pp{PipelineParallel} ep{ExpertParallel} x{Replicas}{(RedundantExperts > 0 ? $" +{RedundantExperts} redundant experts" : string.Empty)}");
 }

@@ -62,17 +62,33 @@ public static class StrategyRules
                 }
             }
 
-            if (ep > moe.ExpertCount)
+            int redundant = strategy.RedundantExperts;
+            int slots = moe.ExpertCount + redundant;
+            if (redundant > 0 && ep == 1)
             {
-                violations.Add(new("parallel.ep", Text($"ep {ep} exceeds the {moe.ExpertCount} routed experts: some EP ranks would hold no expert.")));
+                violations.Add(new("parallel.redundant_experts", Text($"redundant experts are copies placed across EP ranks; with ep 1 every GPU already holds every expert: set ep above 1 or leave redundant_experts out.")));
             }
-            else if (moe.ExpertCount % ep != 0)
+            else if (redundant > moe.ExpertCount)
             {
-                violations.Add(new("parallel.ep", Text($"ep {ep} does not divide the {moe.ExpertCount} routed experts: EP ranks would hold unequal expert counts.")));
+                violations.Add(new("parallel.redundant_experts", Text($"{redundant} redundant experts exceed the {moe.ExpertCount} routed experts they would copy.")));
+            }
+            else if (ep > slots)
+            {
+                violations.Add(new("parallel.ep", Text($"ep {ep} exceeds the {moe.ExpertCount} routed experts{(redundant > 0 ? $" and {redundant} redundant copies" : string.Empty)}: some EP ranks would hold no expert.")));
+            }
+            else if (slots % ep != 0)
+            {
+                string help = redundant == 0 ? Text($"; redundant experts (parallel.redundant_experts, DeepSeek's EPLB) can make the count divisible: {RedundantFor(moe.ExpertCount, ep)} of them here") : string.Empty;
+                violations.Add(new("parallel.ep", Text($"ep {ep} does not divide the {slots} expert slots ({moe.ExpertCount} routed{(redundant > 0 ? $" + {redundant} redundant" : string.Empty)}): EP ranks would hold unequal expert counts{help}.")));
             }
         }
 
         int pp = strategy.PipelineParallel;
+        if (!model.IsMoe && strategy.RedundantExperts > 0)
+        {
+            violations.Add(new("parallel.redundant_experts", Text($"the model is dense (no experts): leave redundant_experts out.")));
+        }
+
         if (pp > model.LayerCount)
         {
             violations.Add(new("parallel.pp", Text($"pp {pp} exceeds num_hidden_layers {model.LayerCount}: a stage would hold no layer.")));
@@ -105,4 +121,7 @@ public static class StrategyRules
             : null;
 
     private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The fewest redundant slots that make <paramref name="experts"/> + slots divisible by <paramref name="ep"/>.</summary>
+    public static int RedundantFor(int experts, int ep) => ep <= 1 ? 0 : (ep - (experts % ep)) % ep;
 }

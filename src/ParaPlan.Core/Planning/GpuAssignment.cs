@@ -32,4 +32,11 @@ public sealed record GpuAssignment(
     /// <summary>"prefill" or "decode" in a disaggregated plan (its replicas are the pool's instances); null otherwise.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? Pool { get; init; }
+
+    /// <summary>
+    /// Expert slots of this GPU's EP rank beyond its experts' range: copies of popular experts, which the engine's
+    /// load balancer (EPLB) chooses at run time (parallel.redundant_experts); 0 without redundant experts.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public int RedundantSlots { get; init; }
 }

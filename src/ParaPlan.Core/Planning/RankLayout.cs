@@ -43,20 +43,26 @@ public static class RankLayout
             kvHeads = new IndexRange(head, head + 1);
         }
 
-        int epRank = 0, slice = 0;
+        int epRank = 0, slice = 0, redundantSlots = 0;
         var experts = new IndexRange(0, 0);
         if (model.IsMoe && model.Moe is { } moe)
         {
             int expertTp = stageGpus / strategy.ExpertParallel;
             epRank = local / expertTp;
             slice = local % expertTp;
-            int perRank = moe.ExpertCount / strategy.ExpertParallel;
-            experts = new IndexRange(epRank * perRank, (epRank + 1) * perRank);
+            // Slots 0..E-1 hold the experts in order; slots E..E+R-1 (the last ranks') hold the redundant copies.
+            int perRank = (moe.ExpertCount + strategy.RedundantExperts) / strategy.ExpertParallel;
+            int start = epRank * perRank, end = (epRank + 1) * perRank;
+            experts = new IndexRange(Math.Min(start, moe.ExpertCount), Math.Min(end, moe.ExpertCount));
+            redundantSlots = end - Math.Max(start, moe.ExpertCount) is > 0 and var extra ? extra : 0;
         }
 
         return new GpuAssignment(
             gpu, gpu / gpusPerNode, replica, stage, dpRank, spRank, tpRank, epRank, slice, layers, attentionHeads,
-            kvHeads, experts, stage == 0, stage == pp - 1);
+            kvHeads, experts, stage == 0, stage == pp - 1)
+        {
+            RedundantSlots = redundantSlots,
+        };
     }
 
     /// <summary>Every GPU of the deployment.</summary>

@@ -157,7 +157,14 @@ public sealed record RequirementsSummary(double? TtftMs, double? TpotMs, double?
 /// <summary>A strategy as the contract writes it, with the GPU count it implies.</summary>
 public sealed record StrategySummary(int Tp, int Sp, int Dp, int Pp, int Ep, int Replicas, long Gpus)
 {
+    /// <summary>Redundant expert slots (EPLB), written only when there are some.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public int RedundantExperts { get; init; }
+
     public static StrategySummary From(ParallelStrategy strategy) =>
         new(strategy.TensorParallel, strategy.SequenceParallel, strategy.DataParallel, strategy.PipelineParallel,
-            strategy.ExpertParallel, strategy.Replicas, strategy.GpuCount);
+            strategy.ExpertParallel, strategy.Replicas, strategy.GpuCount)
+        {
+            RedundantExperts = strategy.RedundantExperts,
+        };
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using ParaPlan.Catalog;
 using ParaPlan.Domain;
 
@@ -54,7 +55,7 @@ public sealed record MappedRecord(
 /// Turns a published measurement into a scenario, a strategy and a measurement mode, or says why it cannot
 /// (disaggregated phases, speculative decoding, a missing input length, an architecture the model does not cover).
 /// </summary>
-public static class RecordMapper
+public static partial class RecordMapper
 {
     /// <summary>The records the model can express, mapped, in their order (the others are left out).</summary>
     public static List<MappedRecord> Expressible(IEnumerable<MeasurementRecord> records)
@@ -506,6 +507,19 @@ public static class RecordMapper
             strategy = new ParallelStrategy(tp, 1, 1, pp, model.IsMoe ? ep : 1, dp);
         }
 
+        if (model.Moe is { } moe && model.IsMoe && strategy.ExpertParallel > 1 && moe.ExpertCount % strategy.ExpertParallel != 0)
+        {
+            // EP sizes that do not divide the experts run with redundant expert slots (DeepSeek's EPLB): the record's
+            // own count when it states one, else the fewest that make the slots divisible (LMSYS, large-scale EP:
+            // 256 + 32 = 288 slots "enables parallelism sizes of 12 or 72").
+            Match stated = RedundantCount().Match($"{record.Notes} {record.Disaggregated}");
+            int redundant = stated.Success ? int.Parse(stated.Groups[1].Value, CultureInfo.InvariantCulture) : StrategyRules.RedundantFor(moe.ExpertCount, strategy.ExpertParallel);
+            strategy = strategy with { RedundantExperts = redundant };
+            assumptions.Add(stated.Success
+                ? string.Create(CultureInfo.InvariantCulture, $"{redundant} redundant expert slots, as the record states")
+                : string.Create(CultureInfo.InvariantCulture, $"{redundant} redundant expert slots assumed: the fewest that make the {moe.ExpertCount} experts divisible by ep {strategy.ExpertParallel} (EPLB)"));
+        }
+
         if (gpus > 0 && strategy.GpuCount != gpus)
         {
             skipReason = string.Create(CultureInfo.InvariantCulture, $"parallel degrees give {strategy.GpuCount} GPUs, the record says {gpus}");
@@ -535,4 +549,7 @@ public static class RecordMapper
     }
 
     private static bool IsShareGpt(MeasurementRecord record) => record.Dataset.Contains("ShareGPT", StringComparison.OrdinalIgnoreCase);
+
+    [GeneratedRegex(@"(\d+) redundant experts", RegexOptions.IgnoreCase)]
+    private static partial Regex RedundantCount();
 }

@@ -37,4 +37,23 @@ public class ExpertLoadTests
         Assert.Equal((4.0 / 3) / (25.0 / 12) * 2, ExpertLoad.SkewImbalance(1, 4, 2), 12);
         Assert.Equal(1, ExpertLoad.SkewImbalance(0, 128, 8));
     }
+
+    [Fact]
+    public void Redundant_copies_of_the_most_popular_experts_even_out_the_ranks()
+    {
+        // The same 4 experts on 2 ranks with 2 redundant slots: experts 0 and 1 are copied, each copy taking half:
+        // slots 1/2, 1/2, 1/3, 1/4, 1/4, 1/4 dealt in order of load: rank 0 gets 1/2 + 1/3 + 1/4 = 13/12, rank 1 gets 1.
+        Assert.Equal((13.0 / 12) / (25.0 / 12) * 2, ExpertLoad.SkewImbalance(1, 4, 2, 2), 12);
+        Assert.Equal(ExpertLoad.SkewImbalance(1, 4, 2), ExpertLoad.SkewImbalance(1, 4, 2, 0), 12);
+    }
+
+    [Fact]
+    public void Under_uniform_routing_redundant_slots_shrink_a_ranks_variance_by_E_minus_R_over_2_over_E()
+    {
+        // 64 tokens, top-8 of 128 experts, ep 8, 32 redundant slots: the variance of the one-rank load times
+        // (128 - 16) / 128 = 0.875, so the excess over the mean shrinks by sqrt(0.875).
+        double without = ExpertLoad.UniformImbalance(64, 8, 128, 8) - 1;
+        double with = ExpertLoad.UniformImbalance(64, 8, 128, 8, 32) - 1;
+        Assert.Equal(Math.Sqrt(0.875), with / without, 12);
+    }
 }

@@ -86,9 +86,15 @@ public class StrategyRulesTests
     {
         // Mixtral has 8 experts; a stage of 16 GPUs with ep 16 leaves ranks without experts.
         Assert.Contains(Check("mixtral-8x7b", new ParallelStrategy(tensorParallel: 8, dataParallel: 2, expertParallel: 16)), v => v.Problem.Contains("exceeds the 8 routed experts", StringComparison.Ordinal));
-        // Qwen3-235B has 128 experts: ep 6 would split them 21.33 per rank.
+        // Qwen3-235B has 128 experts: ep 6 would split them 21.33 per rank; 4 redundant slots make 132 = 6 x 22.
         var uneven = new ParallelStrategy(tensorParallel: 2, dataParallel: 3, expertParallel: 6);
-        Assert.Contains(Check("qwen3-235b-a22b", uneven), v => v.Problem.Contains("does not divide the 128 routed experts", StringComparison.Ordinal));
+        StrategyViolation v = Assert.Single(Check("qwen3-235b-a22b", uneven), v => v.Field == "parallel.ep");
+        Assert.Contains("does not divide the 128 expert slots", v.Problem, StringComparison.Ordinal);
+        Assert.Contains("4 of them here", v.Problem, StringComparison.Ordinal);
+        Assert.DoesNotContain(Check("qwen3-235b-a22b", uneven with { RedundantExperts = 4 }), x => x.Field is "parallel.ep" or "parallel.redundant_experts");
+        Assert.Contains(Check("qwen3-235b-a22b", uneven with { RedundantExperts = 3 }), x => x.Problem.Contains("131 expert slots (128 routed + 3 redundant)", StringComparison.Ordinal));
+        Assert.Contains(Check("qwen3-235b-a22b", new ParallelStrategy(tensorParallel: 8) { RedundantExperts = 8 }), x => x.Field == "parallel.redundant_experts");
+        Assert.Contains(Check("llama-3.1-70b", new ParallelStrategy(tensorParallel: 8) { RedundantExperts = 8 }), x => x.Field == "parallel.redundant_experts");
     }
 
     [Fact]

@@ -17,9 +17,12 @@ public static class ExpertLoad
     /// Busiest-rank load over the mean under uniform routing: per rank the assignments of <paramref name="tokens"/>
     /// tokens have mean mu = tokens x k / ep and variance tokens x (k/ep)(1 - 1/ep)(E - k)/(E - 1); the maximum of
     /// ep such loads sits about sqrt(2 ln ep) standard deviations above the mean (Gumbel limit of the maximum of
-    /// normal variables). Never more than the load of a rank that receives every token's experts.
+    /// normal variables). Never more than the load of a rank that receives every token's experts. With
+    /// <paramref name="redundant"/> copies of R experts (EPLB), each copied expert's load splits between its two
+    /// slots: of the E experts' load variance, R experts' contribute a quarter twice, so a rank's variance scales by
+    /// (E - R/2) / E.
     /// </summary>
-    public static double UniformImbalance(double tokens, int topK, int experts, int expertParallel)
+    public static double UniformImbalance(double tokens, int topK, int experts, int expertParallel, int redundant = 0)
     {
         if (expertParallel <= 1 || tokens <= 0)
         {
@@ -29,8 +32,9 @@ public static class ExpertLoad
         double ep = expertParallel;
         double mean = tokens * topK / ep;
         double variance = tokens * (topK / ep) * (1 - (1 / ep)) * (experts - topK) / Math.Max(1, experts - 1);
+        variance *= (experts - (Math.Min(redundant, experts) / 2.0)) / Math.Max(1, experts);
         double factor = 1 + (Math.Sqrt(2 * Math.Log(ep)) * Math.Sqrt(variance) / mean);
-        double ceiling = Math.Min(topK, (double)experts / expertParallel) * ep / topK;
+        double ceiling = Math.Min(topK, (double)(experts + redundant) / expertParallel) * ep / topK;
         return Math.Min(factor, ceiling);
     }
 
@@ -38,26 +42,41 @@ public static class ExpertLoad
     /// Busiest-rank share over the mean when expert popularity follows a Zipf law with exponent
     /// <paramref name="skew"/> (0 = uniform) and the experts are dealt to ranks in popularity order (rank r holds
     /// popularity ranks r, r + ep, ...), the placement a static balancer would choose: ep x the largest rank share.
+    /// With <paramref name="redundant"/> slots the R most popular experts are copied (EPLB), each copy taking half of
+    /// its expert's load, and the E + R slots are dealt the same way in order of their load.
     /// </summary>
-    public static double SkewImbalance(double skew, int experts, int expertParallel)
+    public static double SkewImbalance(double skew, int experts, int expertParallel, int redundant = 0)
     {
         if (skew <= 0 || expertParallel <= 1)
         {
             return 1;
         }
 
+        int copied = Math.Clamp(redundant, 0, experts);
+        var slots = new List<double>(experts + copied);
         double total = 0;
-        double busiest = 0;
         for (int i = 0; i < experts; i++)
         {
             double weight = Math.Pow(i + 1, -skew);
             total += weight;
-            if (i % expertParallel == 0)
+            if (i < copied)
             {
-                busiest += weight;
+                slots.Add(weight / 2);
+                slots.Add(weight / 2);
+            }
+            else
+            {
+                slots.Add(weight);
             }
         }
 
-        return busiest / total * expertParallel;
+        slots.Sort((a, b) => b.CompareTo(a));
+        var ranks = new double[expertParallel];
+        for (int i = 0; i < slots.Count; i++)
+        {
+            ranks[i % expertParallel] += slots[i];
+        }
+
+        return ranks.Max() / total * expertParallel;
     }
 }

@@ -60,7 +60,7 @@ internal sealed class ModelShard
         if (model.Moe is { } moe && model.IsMoe)
         {
             ExpertTensorParallel = strategy.ExpertTensorParallel;
-            ExpertsPerRank = (double)moe.ExpertCount / strategy.ExpertParallel;
+            ExpertsPerRank = (double)(moe.ExpertCount + strategy.RedundantExperts) / strategy.ExpertParallel; // slots: redundant copies included
             ExpertParameters = 3.0 * h * moe.ExpertIntermediateSize / ExpertTensorParallel;
             ExpertWidth = moe.ExpertIntermediateSize / ExpertTensorParallel;
             SharedParameters = 3.0 * h * moe.SharedIntermediateSize / tp;

@@ -25,6 +25,7 @@ internal sealed class StagePhysics
     private readonly int _sp;
     private readonly int _dp;
     private readonly int _ep;
+    private readonly int _redundant;
     private readonly int _stageGpus;
     private readonly double _dispatchBytes;
     private readonly double _hbm;
@@ -47,6 +48,7 @@ internal sealed class StagePhysics
         _sp = strategy.SequenceParallel;
         _dp = strategy.DataParallel;
         _ep = strategy.ExpertParallel;
+        _redundant = strategy.RedundantExperts;
         _stageGpus = (int)strategy.GpusPerStage;
         _dispatchBytes = formats.Experts <= 1.0 ? 1.0 : ActivationBytes;
 
@@ -162,8 +164,8 @@ internal sealed class StagePhysics
             return 1;
         }
 
-        return ExpertLoad.UniformImbalance(stageTokens, moe.ExpertsPerToken, moe.ExpertCount, _ep)
-            * ExpertLoad.SkewImbalance(_skew, moe.ExpertCount, _ep);
+        return ExpertLoad.UniformImbalance(stageTokens, moe.ExpertsPerToken, moe.ExpertCount, _ep, _redundant)
+            * ExpertLoad.SkewImbalance(_skew, moe.ExpertCount, _ep, _redundant);
     }
 
     /// <summary>True when a group of <paramref name="ranks"/> ranks <paramref name="stride"/> apart spans more than one node.</summary>

@@ -31,6 +31,13 @@ internal static class SglangLaunch
         if (scenario.Model.IsMoe && s.ExpertParallel > 1)
         {
             args.Add($"--ep-size {s.ExpertParallel}");
+            if (s.RedundantExperts > 0)
+            {
+                // EPLB with the plan's redundant expert slots.
+                args.Add("--enable-eplb");
+                args.Add($"--ep-num-redundant-experts {s.RedundantExperts}");
+            }
+
             if (s.DataParallel > 1)
             {
                 args.Add("--moe-a2a-backend deepep");

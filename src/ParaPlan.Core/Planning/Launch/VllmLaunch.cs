@@ -40,6 +40,12 @@ internal static class VllmLaunch
         if (expertParallel)
         {
             args.Add("--enable-expert-parallel");
+            if (s.RedundantExperts > 0)
+            {
+                // EPLB with the plan's redundant expert slots (vLLM's --num-redundant-experts, read with --enable-eplb).
+                args.Add("--enable-eplb");
+                args.Add($"--num-redundant-experts {s.RedundantExperts}");
+            }
         }
 
         if (c.Estimate.FrontEnd.ApiServers > 1)
