@@ -19,9 +19,27 @@ internal static class StaticAssets
         [".map"] = "application/json",
     };
 
+    /// <summary>What <c>/</c> answers when the build had no npm to bundle the page.</summary>
+    private const string NoPage = """
+        <!doctype html><html lang="en"><head><meta charset="utf-8"><title>ParaPlan</title></head><body>
+        <h1>ParaPlan</h1>
+        <p>The web page was not bundled: Node.js and npm were not found when ParaPlan was built. Install them
+        (Debian: <code>apt-get install nodejs npm</code>) and rebuild to get it.</p>
+        <p>The JSON API works: <code>POST /api/plan</code>, <code>/api/estimate</code>, <code>/api/audit</code>,
+        <code>/api/dag</code>, <code>/api/bundle</code> with a scenario as the body; <code>GET /api/models</code>,
+        <code>/api/gpus</code>, <code>/api/examples</code> (README, "paraplan serve").</p>
+        </body></html>
+        """;
+
     public static void Map(IEndpointRouteBuilder app)
     {
         Assembly assembly = typeof(StaticAssets).Assembly;
+        if (!assembly.GetManifestResourceNames().Contains("client/index.html", StringComparer.Ordinal))
+        {
+            app.MapGet("/", () => Results.Content(NoPage, "text/html; charset=utf-8"));
+            return;
+        }
+
         foreach (string resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith("client/", StringComparison.Ordinal)))
         {
             string name = resource["client/".Length..];
