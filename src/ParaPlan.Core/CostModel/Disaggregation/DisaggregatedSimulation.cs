@@ -42,21 +42,26 @@ public static class DisaggregatedSimulation
         double decodeKv = KvTokensPerGroup(decodeModel, strategy.DecodePool, w);
 
         // ---- the prefill pool: each request ends at its first token ----
-        (ServingSimulationReport prefill, RequestTimes[] first) = RequestSimulation.RunTimed(new SimulationInput
+        SimulationInput Pool(IReadOnlyList<SimulatedRequest> sent, int instances, int groups, double kv, ServingModel model) => new()
         {
-            Requests = [.. requests.Select(r => r with { OutputTokens = 1 })],
-            Instances = strategy.PrefillInstances,
-            GroupsPerInstance = strategy.Prefill.DataParallel,
+            Requests = sent,
+            Instances = instances,
+            GroupsPerInstance = groups,
             MaxRunning = profile.MaxRunningSequences,
-            KvTokenCapacity = prefillKv,
+            KvTokenCapacity = kv,
             BatchedTokens = profile.MaxBatchedTokens,
             PrefillFirst = profile.PrefillFirst,
             StepOverheadMs = profile.StepOverheadMs,
-            ArrivalDelayMs = profile.RequestOverheadMs + profile.ApiServerRequestMs,
-            DecodeStepMs = prefillModel.DecodeStepMs,
-            PrefillStepMs = prefillModel.PrefillStepMs,
+            DecodeStepMs = model.DecodeStepMs,
+            PrefillStepMs = model.PrefillStepMs,
             Router = w.Router,
-        });
+        };
+
+        (ServingSimulationReport prefill, RequestTimes[] first) = RequestSimulation.RunTimed(
+            Pool([.. requests.Select(r => r with { OutputTokens = 1 })], strategy.PrefillInstances, strategy.Prefill.DataParallel, prefillKv, prefillModel) with
+            {
+                ArrivalDelayMs = profile.RequestOverheadMs + profile.ApiServerRequestMs,
+            });
 
         // ---- the KV transfer, then the decode pool ----
         var path = new KvTransferPath(scenario, strategy);
@@ -77,21 +82,11 @@ public static class DisaggregatedSimulation
 
         // The decode pool sees the arrivals in time order.
         int[] order = [.. Enumerable.Range(0, decodeRequests.Count).OrderBy(k => decodeRequests[k].SentMs)];
-        (ServingSimulationReport decode, RequestTimes[] last) = RequestSimulation.RunTimed(new SimulationInput
-        {
-            Requests = [.. order.Select(k => decodeRequests[k])],
-            Instances = strategy.DecodeInstances,
-            GroupsPerInstance = strategy.Decode.DataParallel,
-            MaxRunning = profile.MaxRunningSequences,
-            KvTokenCapacity = decodeKv,
-            BatchedTokens = profile.MaxBatchedTokens,
-            PrefillFirst = profile.PrefillFirst,
-            StepOverheadMs = profile.StepOverheadMs,
-            PromptsCached = true,
-            DecodeStepMs = decodeModel.DecodeStepMs,
-            PrefillStepMs = decodeModel.PrefillStepMs,
-            Router = w.Router,
-        });
+        (ServingSimulationReport decode, RequestTimes[] last) = RequestSimulation.RunTimed(
+            Pool([.. order.Select(k => decodeRequests[k])], strategy.DecodeInstances, strategy.Decode.DataParallel, decodeKv, decodeModel) with
+            {
+                PromptsCached = true,
+            });
 
         // ---- each request end to end ----
         Requirements req = scenario.Requirements;

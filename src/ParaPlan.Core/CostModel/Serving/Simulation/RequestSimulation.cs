@@ -413,21 +413,28 @@ internal sealed class SimulationRun
                     }
                 }
 
-                if (r.Generated >= r.Output)
-                {
-                    g.AdmittedTargets -= r.Target;
-                    g.Running--;
-                    _inBatch--;
-                    Finish(r, g, instance, end);
-                }
-                else
-                {
-                    g.StartDecoding(r, instance.DecodeSteps);
-                    g.Finishes.Enqueue((i, r.Version), instance.DecodeSteps + (r.Output - r.Generated));
-                }
+                Prefilled(i, g, instance, end);
             }
 
             g.StepTokens.Clear();
+        }
+    }
+
+    /// <summary>A request whose prompt is in the cache and whose first token is out: done, or decoding from the next step.</summary>
+    private void Prefilled(int i, Group g, Instance instance, double at)
+    {
+        Request r = _req[i];
+        if (r.Generated >= r.Output)
+        {
+            g.AdmittedTargets -= r.Target;
+            g.Running--;
+            _inBatch--;
+            Finish(r, g, instance, at);
+        }
+        else
+        {
+            g.StartDecoding(r, instance.DecodeSteps);
+            g.Finishes.Enqueue((i, r.Version), instance.DecodeSteps + (r.Output - r.Generated));
         }
     }
 
@@ -488,19 +495,7 @@ internal sealed class SimulationRun
                 r.First = _now;
                 r.Generated = 1;
                 _outputTokens++;
-                if (r.Generated >= r.Output)
-                {
-                    g.AdmittedTargets -= r.Target;
-                    g.Running--;
-                    _inBatch--;
-                    Finish(r, g, instance, _now);
-                }
-                else
-                {
-                    g.StartDecoding(r, instance.DecodeSteps);
-                    g.Finishes.Enqueue((head.Value, r.Version), instance.DecodeSteps + (r.Output - r.Generated));
-                }
-
+                Prefilled(head.Value, g, instance, _now);
                 continue;
             }
 
