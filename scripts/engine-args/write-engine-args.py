@@ -175,8 +175,16 @@ for k in "tensor_parallel_size pipeline_parallel_size context_parallel_size moe_
 for k in "trust_remote_code enable_chunked_prefill fail_fast_on_attention_window_too_large enable_attention_dp enable_lm_head_tp_in_adp".split(): K[k] = "bool"
 for k in "cp_config build_config scheduler_config kv_cache_config".split(): K[k] = "object"
 K["kv_cache_config.free_gpu_memory_fraction"] = "float"; K.update({"kv_cache_config."+k: v for k, v in {"dtype": "str", "mamba_ssm_cache_dtype": "str", "tokens_per_block": "int", "max_gpu_total_bytes": "int", "use_uvm": "bool", "copy_on_partial_reuse": "bool"}.items()}); K["otlp_traces_endpoint"] = "str"
+# Captured by hand from other files (issue 22: the disaggregated serving config, cache_transceiver_config and
+# disable_overlap_scheduler, each with its own source in the file): kept when the serve.py lists are written again.
+try:
+  _old = json.load(open(out+"trtllm-args.json"))
+except (OSError, ValueError):
+  _old = {}
+K.update({k: v for k, v in _old.get("yaml_keys", {}).items() if k not in K})
+_extra = {k: _old[k] for k in ("disaggregated",) if k in _old}
 json.dump({"engine": "trtllm", "entry": "trtllm-serve MODEL", "version": "not read at this commit",
   "repo": "NVIDIA/TensorRT-LLM", "commit": "00209af149e7774406881a37283dce303571eb11", "paths": ["tensorrt_llm/commands/serve.py", "tensorrt_llm/llmapi/llm_args.py (enable_attention_dp, enable_lm_head_tp_in_adp, moe_tensor_parallel_size; the KvCacheConfig fields dtype, mamba_ssm_cache_dtype, tokens_per_block, max_gpu_total_bytes, use_uvm, copy_on_partial_reuse; found by text search of the stored index, not pinned to this commit)"], "captured": date,
   "coverage": "every click option of the serve command; extra-options YAML keys: those get_llm_args in serve.py passes to the LLM plus the few llm_args.py fields read, so a key absent here is 'not captured', not proven absent",
-  "flags": R, "yaml_keys_complete": False, "yaml_keys": K}, open(out+"trtllm-args.json","w"), indent=1)
+  "flags": R, "yaml_keys_complete": False, "yaml_keys": K, **_extra}, open(out+"trtllm-args.json","w"), indent=1)
 print(len(V), len(G), len(R), len(K))

@@ -115,6 +115,7 @@ internal static class FieldLimitCases
             new("parallel.pp", "parallel.pp", FieldLimits.Degree, true, ".yaml", Scenario("parallel: {pp: VALUE}\n" + Tokens)),
             new("parallel.ep", "parallel.ep", FieldLimits.Degree, true, ".yaml", Scenario("parallel: {ep: VALUE}\n" + Tokens)),
             new("parallel.replicas", "parallel.replicas", FieldLimits.Degree, true, ".yaml", Scenario("parallel: {replicas: VALUE}\n" + Tokens)),
+            new("parallel.redundant_experts", "parallel.redundant_experts", FieldLimits.RedundantExperts, true, ".yaml", Scenario("parallel: {redundant_experts: VALUE}\n" + Tokens)),
             new("workload.input_tokens", "workload.input_tokens", FieldLimits.Tokens, true, ".yaml", Scenario("workload: {input_tokens: VALUE}\n")),
             new("workload.input_tokens (min)", "workload.input_tokens.min", FieldLimits.Tokens, true, ".yaml", Scenario("workload: {input_tokens: {min: VALUE, max: 16777216}}\n")),
             new("workload.input_tokens (max)", "workload.input_tokens.max", FieldLimits.Tokens, true, ".yaml", Scenario("workload: {input_tokens: {min: 1, max: VALUE}}\n")),

@@ -7,7 +7,8 @@ namespace ParaPlan.Planning;
 
 /// <summary>
 /// The files <c>paraplan plan FILE --emit DIR</c> writes (issue 20): per engine that can run the plan, one shell script
-/// per node, the files the commands read (TensorRT-LLM's extra.yaml), a Kubernetes manifest (a Deployment for an
+/// per node, the files the commands read (TensorRT-LLM's extra.yaml; for a disaggregated plan its pools' extra options,
+/// disagg_config.yaml and router.sh), a Kubernetes manifest (a Deployment for an
 /// instance on one node, a LeaderWorkerSet for an instance across nodes) and a benchmark script that prints the
 /// plan's predicted figures beside the engine's own benchmark command, so the plan can be checked once deployed.
 /// </summary>
@@ -52,20 +53,38 @@ public static class LaunchBundle
             {
                 // A disaggregated plan: one script per node of a prefill instance and of a decode instance, the router in the README.
                 readme.AppendLine(Invariant($"- {launch.Engine}/: prefill-node-N.sh ({prefillCommands.Count} per prefill instance), decode-node-N.sh ({decodeCommands.Count} per decode instance), model {launch.Model}; {string.Join("; ", launch.Notes.Take(2))}"));
+                // Scripts whose commands read files beside them (TensorRT-LLM's extra options) run from their folder.
+                bool local = launch.Files.Count > 0;
                 for (int node = 0; node < prefillCommands.Count; node++)
                 {
-                    files[$"{launch.Engine}/prefill-node-{node}.sh"] = ScriptOf(prefillCommands[node], launch.Engine, $"prefill instance, node {node} of {prefillCommands.Count}", best);
+                    files[$"{launch.Engine}/prefill-node-{node}.sh"] = ScriptOf(prefillCommands[node], launch.Engine, $"prefill instance, node {node} of {prefillCommands.Count}", best, local);
                 }
 
                 for (int node = 0; node < decodeCommands.Count; node++)
                 {
-                    files[$"{launch.Engine}/decode-node-{node}.sh"] = ScriptOf(decodeCommands[node], launch.Engine, $"decode instance, node {node} of {decodeCommands.Count}", best);
+                    files[$"{launch.Engine}/decode-node-{node}.sh"] = ScriptOf(decodeCommands[node], launch.Engine, $"decode instance, node {node} of {decodeCommands.Count}", best, local);
+                }
+
+                foreach ((string name, string text) in launch.Files)
+                {
+                    files[$"{launch.Engine}/{name}"] = text;
+                }
+
+                if (launch.Engine == "trtllm")
+                {
+                    // TensorRT-LLM's router is trtllm-serve itself (trtllm-serve disaggregated), configured by disagg_config.yaml.
+                    files["trtllm/router.sh"] = ScriptOf(DisaggregatedTrtLlm.RouterCommand, launch.Engine, "router (trtllm-serve disaggregated; edit the urls in disagg_config.yaml first)", best, true);
+                    readme.AppendLine(Invariant($"  trtllm: prefill-extra.yaml and decode-extra.yaml (each pool's --extra_llm_api_options: cache_transceiver_config backend {DisaggregatedTrtLlm.Backend}; the context servers' disable_overlap_scheduler), disagg_config.yaml and router.sh (trtllm-serve disaggregated on port {DisaggregatedTrtLlm.RouterPort})"));
                 }
 
                 if (prefillCommands.Count == 1 && decodeCommands.Count == 1 && DynamoGraph(launch, best) is { } graph)
                 {
                     files[$"{launch.Engine}/dynamo.yaml"] = graph;
                     readme.AppendLine(Invariant($"  {launch.Engine}: dynamo.yaml, an NVIDIA Dynamo DynamoGraphDeployment of both pools (kubectl apply -f; its frontend routes each request to a prefill and a decode worker); benchmark.sh runs against the frontend or the router"));
+                }
+                else if (prefillCommands.Count == 1 && decodeCommands.Count == 1)
+                {
+                    readme.AppendLine(Invariant($"  {launch.Engine}: no Kubernetes manifest (a Dynamo graph is written for vLLM and SGLang only); benchmark.sh runs against the router"));
                 }
                 else
                 {
@@ -171,13 +190,19 @@ public static class LaunchBundle
         static string Quote(string arg) => "\"" + arg.Trim('\'').Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
     }
 
-    private static string ScriptOf(string command, string engine, string what, EstimateResult best) =>
-        new StringBuilder()
+    private static string ScriptOf(string command, string engine, string what, EstimateResult best, bool local = false)
+    {
+        var text = new StringBuilder()
             .AppendLine("#!/usr/bin/env bash")
             .AppendLine(Invariant($"# {engine}: {what} of the plan {best.Disaggregation?.Layout} ({best.Disaggregation?.Gpus} GPUs)."))
-            .AppendLine("set -euo pipefail")
-            .AppendLine(command)
-            .ToString();
+            .AppendLine("set -euo pipefail");
+        if (local)
+        {
+            text.AppendLine("cd \"$(dirname \"$0\")\"");
+        }
+
+        return text.AppendLine(command).ToString();
+    }
 
     private static string Script(EngineLaunch launch, int node, EstimateResult best)
     {

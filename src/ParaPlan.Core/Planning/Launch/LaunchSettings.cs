@@ -132,8 +132,8 @@ internal sealed record LaunchContext(Scenario Scenario, ParallelStrategy Strateg
 /// <summary>
 /// Launch settings of a prefill/decode disaggregated plan (docs/disaggregation.md, "Launch"): each pool's instance
 /// launched as an aggregated one, with the engine's disaggregation flags (SGLang <c>--disaggregation-mode</c> and its
-/// transfer backend; vLLM's NixlConnector through <c>--kv-transfer-config</c>), and the router that sends each request
-/// to a prefill and a decode instance.
+/// transfer backend; vLLM's NixlConnector through <c>--kv-transfer-config</c>; TensorRT-LLM's cache_transceiver_config
+/// in each pool's extra-options file), and the router that sends each request to a prefill and a decode instance.
 /// </summary>
 public static class DisaggregatedLaunch
 {
@@ -155,8 +155,32 @@ public static class DisaggregatedLaunch
                 "route with vLLM's P/D proxy (tests/v1/kv_connector/nixl_integration/toy_proxy_server.py --prefiller-hosts ... --prefiller-ports ... --decoder-hosts ... --decoder-ports ..., a test tool) or NVIDIA Dynamo (python3 -m dynamo.vllm --is-prefill-worker on the prefill instances); NixlConnector's decode side pulls each request's KV after its prefill (VLLM_NIXL_SIDE_CHANNEL_PORT, default 5600)"),
             Pair("sglang", SglangLaunch.Build(prefill), SglangLaunch.Build(decode), ["--disaggregation-mode prefill", "--disaggregation-transfer-backend mooncake"], ["--disaggregation-mode decode", "--disaggregation-transfer-backend mooncake"], strategy,
                 "route with the SGLang router: python -m sglang_router.launch_router --pd-disaggregation --prefill http://PREFILL_i:30000 (once per prefill instance) --decode http://DECODE_j:30000 (once per decode instance) --host 0.0.0.0 --port 8000 (docs/advanced_features/pd_disaggregation.md); give --disaggregation-ib-device for the RDMA NIC (e.g. mlx5_0)"),
-            new EngineLaunch("trtllm", false, "# not emitted", ["TensorRT-LLM's disaggregated serving (trtllm-serve disaggregated -c with context and generation servers) is not emitted by ParaPlan yet: its configuration file's fields were not captured from the source"]) { Model = model.Name },
+            TrtLlm(scenario, strategy, prefill, decode),
         ];
+    }
+
+    /// <summary>
+    /// TensorRT-LLM (<see cref="DisaggregatedTrtLlm"/>): the context and generation servers, each with its pool's
+    /// extra-options file, and the router <c>trtllm-serve disaggregated -c disagg_config.yaml</c>, whose command is in
+    /// <see cref="EngineLaunch.Command"/> and a note, not in <see cref="EngineLaunch.Commands"/> (it is not a <c>trtllm-serve MODEL</c> command).
+    /// </summary>
+    private static EngineLaunch TrtLlm(Scenario scenario, DisaggregatedStrategy strategy, LaunchContext prefill, LaunchContext decode)
+    {
+        (EngineLaunch p, EngineLaunch d, string config) = DisaggregatedTrtLlm.Build(scenario, strategy, prefill, decode);
+        EngineLaunch pair = Pair("trtllm", p, d, [], [], strategy, string.Create(
+            CultureInfo.InvariantCulture,
+            $"route with {DisaggregatedTrtLlm.RouterCommand} (port {DisaggregatedTrtLlm.RouterPort}; disagg_config.yaml lists the context servers PREFILL_i:{DisaggregatedTrtLlm.PrefillPort} and generation servers DECODE_j:{DisaggregatedTrtLlm.DecodePort}: replace the host names); KV cache over cache_transceiver_config backend {DisaggregatedTrtLlm.Backend} (RDMA through UCX; TRTLLM_NIXL_KVCACHE_BACKEND=LIBFABRIC on AWS EFA); context servers run with disable_overlap_scheduler: true"));
+        var files = new Dictionary<string, string>(StringComparer.Ordinal) { ["disagg_config.yaml"] = config };
+        foreach ((string name, string text) in p.Files.Concat(d.Files))
+        {
+            files[name] = text;
+        }
+
+        return pair with
+        {
+            Command = pair.Command + $"\n\n# router (disagg_config.yaml)\n{DisaggregatedTrtLlm.RouterCommand}",
+            Files = files,
+        };
     }
 
     private static EngineLaunch Pair(string engine, EngineLaunch prefill, EngineLaunch decode, IReadOnlyList<string> prefillFlags, IReadOnlyList<string> decodeFlags, DisaggregatedStrategy strategy, string router)
