@@ -139,6 +139,13 @@ public sealed class DisaggregationTests
         Assert.Contains(sglang.Notes, n => n.Contains("sglang_router.launch_router --pd-disaggregation", StringComparison.Ordinal));
         EngineLaunch vllm = launches.Single(l => l.Engine == "vllm");
         Assert.Contains("NixlConnector", vllm.PrefillCommands![0], StringComparison.Ordinal);
+
+        // Each pool runs its own batch: the decode pool's sequences over its 16 DP groups; 8,192-token prompts one a step.
+        int decodePerGroup = (int)Math.Ceiling(e.Disaggregation!.DecodeSequences / 16);
+        Assert.True(decodePerGroup > 16);
+        Assert.Contains($"--max-num-seqs {decodePerGroup} ", string.Join(" ", vllm.DecodeCommands!) + " ", StringComparison.Ordinal);
+        Assert.Contains("--max-num-seqs 1 ", string.Join(" ", vllm.PrefillCommands) + " ", StringComparison.Ordinal);
+        Assert.Contains($"--max-running-requests {decodePerGroup * 16} ", string.Join(" ", sglang.DecodeCommands) + " ", StringComparison.Ordinal);
         foreach (EngineLaunch launch in launches.Where(l => l.Expressible))
         {
             foreach (string command in launch.Commands)

@@ -147,8 +147,12 @@ public static class DisaggregatedLaunch
         ModelReference model = ModelReference.Of(scenario);
         LaunchMemory prefillMemory = LaunchMemory.Of(estimate.Disaggregation!.Prefill.Memory);
         LaunchMemory decodeMemory = LaunchMemory.Of(estimate.Disaggregation!.Decode.Memory);
-        var prefill = new LaunchContext(scenario, strategy.PrefillPool, estimate, model, prefillMemory);
-        var decode = new LaunchContext(scenario, strategy.DecodePool, estimate, model, decodeMemory);
+        // Each pool's engine runs its own batch: a decode DP group the sequences the decode pool holds over its groups,
+        // a prefill DP group the prompts of one step's token budget (8,192, the launches' chunk) at the mean prompt.
+        double decodePerGroup = Math.Ceiling(estimate.Disaggregation.DecodeSequences / (strategy.DecodeInstances * (double)strategy.Decode.DataParallel));
+        double prefillPerGroup = Math.Max(1, Math.Ceiling(8192 / Math.Max(1, scenario.Workload.InputTokens.Mean)));
+        var prefill = new LaunchContext(scenario, strategy.PrefillPool, estimate with { RunningSequencesPerGroup = prefillPerGroup }, model, prefillMemory);
+        var decode = new LaunchContext(scenario, strategy.DecodePool, estimate with { RunningSequencesPerGroup = Math.Max(1, decodePerGroup) }, model, decodeMemory);
         return
         [
             Pair("vllm", VllmLaunch.Build(prefill), VllmLaunch.Build(decode), ["--kv-transfer-config " + NixlConfig], ["--kv-transfer-config " + NixlConfig], strategy,
