@@ -13,7 +13,8 @@ public sealed class PlanEmitTests
     [Fact]
     public void The_bundle_of_a_four_node_SGLang_instance_parses()
     {
-        // Kimi-K2 on 64 H100 with SGLang: the plan is DP32 EP32 x2, instances of 32 GPUs on 4 nodes of 8.
+        // Kimi-K2 on 64 H100 with SGLang at the most sequences that fit: an instance spans several nodes of 8 (DP32 EP32
+        // x2 on 4 nodes each before the refit of SGLang's per-sequence CPU work; dp16 pp3 ep16 on 6 nodes since).
         string scenario = TestFiles.Write("""
             model: kimi-k2
             precision: {weights: fp8}
@@ -41,7 +42,20 @@ public sealed class PlanEmitTests
             }
 
             string[] yamls = Directory.GetFiles(folder, "*.yaml", SearchOption.AllDirectories);
-            Assert.Contains(yamls, y => y.EndsWith(Path.Combine("trtllm", "extra.yaml"), StringComparison.Ordinal));
+            // Each engine that can run the strategy has its folder (TensorRT-LLM with its extra options); one that cannot
+            // has none, and the plan says why.
+            foreach (JsonElement launch in plan.RootElement.GetProperty("launch").EnumerateArray())
+            {
+                string engine = launch.GetProperty("engine").GetString()!;
+                bool expressible = launch.GetProperty("expressible").GetBoolean();
+                Assert.Equal(expressible, Directory.Exists(Path.Combine(folder, engine)));
+                Assert.True(expressible || launch.GetProperty("notes").GetArrayLength() > 0, engine);
+                if (engine == "trtllm" && expressible)
+                {
+                    Assert.Contains(yamls, y => y.EndsWith(Path.Combine("trtllm", "extra.yaml"), StringComparison.Ordinal));
+                }
+            }
+
             foreach (string yaml in yamls)
             {
                 var stream = new YamlStream();

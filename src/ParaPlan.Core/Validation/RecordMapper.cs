@@ -166,6 +166,10 @@ public static partial class RecordMapper
             case MeasurementMode.PrefillOnly:
                 concurrency = ConcurrencySetting.Max;
                 break;
+            case MeasurementMode.DecodeOnly when batch is null:
+                // A saturated decode pool that states no batch: as many sequences as its KV pool and running cap hold.
+                concurrency = ConcurrencySetting.Max;
+                break;
             case MeasurementMode.DecodeOnly:
                 // The batch decoding at once: per rank or per GPU (one attention-DP group each), or the whole instance's.
                 perRank |= record.BatchSize?.Contains("per GPU", StringComparison.Ordinal) == true;
@@ -224,8 +228,8 @@ public static partial class RecordMapper
         if (scenario.Contains("decode-only", StringComparison.Ordinal) || scenario.Contains("decode throughput", StringComparison.Ordinal))
         {
             mode = MeasurementMode.DecodeOnly;
-            return ParseBatch(record.BatchSize, out _) is null
-                ? "decode pool of a disaggregated deployment whose batch (sequences decoding) is not stated"
+            return ParseBatch(record.BatchSize, out _) is null && !scenario.Contains("saturated", StringComparison.Ordinal)
+                ? "decode pool of a disaggregated deployment whose batch (sequences decoding) is not stated, nor that it ran saturated"
                 : null;
         }
 

@@ -172,12 +172,12 @@ public static class Validator
 
             case MeasurementMode.DecodeOnly:
                 {
-                    // A decode pool alone at its stated batch: no prompt in its steps.
+                    // A decode pool alone at its stated batch, or saturated (as many as fit): no prompt in its steps.
                     var pool = new ServingModel(scenario, mapped.Strategy, profile, 0, report: false);
-                    double sequences = scenario.Workload.Concurrency.Sequences ?? 1;
+                    double sequences = scenario.Workload.Concurrency.Sequences ?? e.Concurrency;
                     int groups = mapped.Strategy.Replicas * mapped.Strategy.DataParallel;
                     double stepMs = pool.DecodeStepMs(sequences / groups, scenario.Workload.InputTokens.Mean + (scenario.Workload.OutputTokens / 2.0));
-                    Add(OutputThroughput, r.OutputTokensPerSecondPerGpu, sequences / (stepMs / 1000) / mapped.Strategy.GpuCount, "decode pool: the stated batch decoding, one token each per step, no prompts in the steps");
+                    Add(OutputThroughput, r.OutputTokensPerSecondPerGpu, sequences / (stepMs / 1000) / mapped.Strategy.GpuCount, scenario.Workload.Concurrency.Sequences is null ? $"decode pool saturated: the {e.Concurrency:N0} sequences that fit decoding, one token each per step, no prompts in the steps" : "decode pool: the stated batch decoding, one token each per step, no prompts in the steps");
                     Add(Tpot, r.TpotMs ?? r.ItlMs, stepMs, "decode pool: its step at the stated batch");
                     break;
                 }
@@ -243,7 +243,7 @@ public static class Validator
             kvTokens,
             profile.MaxBatchedTokens,
             profile.PrefillFirst,
-            profile.StepOverheadMs,
+            profile.SharedStepOverheadMs,
             profile.RequestOverheadMs,
             lane.RequestMs * sharing,
             e.DecodeStepAt!,

@@ -84,10 +84,10 @@ public class EfficiencyCatalogTests
         // architecture's, A100 (Ampere) the shared value. vllm/hopper's step overhead applies to vLLM on Hopper only.
         string[] given = ["gemm_half_efficiency_tokens", "moe_gemm_half_efficiency_tokens", "inter_node_link_efficiency"];
         string all = string.Join(", ", EfficiencyProfile.NumericKeys.Except(given).Select(k => $"\"{k}\": 1"));
-        string sources = "{" + Sources("max_batched_tokens", "max_running_sequences", "runtime_reserve_gb", "prefill_first", "moe_communication_overlap", "kv_reserve_initial", "kv_reserve_floor", "kv_reserve_decay_steps") + "}";
+        string sources = "{" + Sources("max_batched_tokens", "max_running_sequences", "runtime_reserve_gb", "prefill_first", "moe_communication_overlap", "moe_overlap_efficiency", "cpu_step_overlap", "kv_reserve_initial", "kv_reserve_floor", "kv_reserve_decay_steps") + "}";
         string text = $$$"""
             {"profiles": [
-              {"engine": "generic", "gpu": "*", "values": {"gemm_half_efficiency_tokens": 32, "moe_gemm_half_efficiency_tokens": 100, "inter_node_link_efficiency": 0.8, "max_batched_tokens": 8192, "max_running_sequences": 256, "runtime_reserve_gb": 3, "prefill_first": 0, "moe_communication_overlap": 0, "kv_reserve_initial": 0, "kv_reserve_floor": 0, "kv_reserve_decay_steps": 0, {{{all}}}},
+              {"engine": "generic", "gpu": "*", "values": {"gemm_half_efficiency_tokens": 32, "moe_gemm_half_efficiency_tokens": 100, "inter_node_link_efficiency": 0.8, "max_batched_tokens": 8192, "max_running_sequences": 256, "runtime_reserve_gb": 3, "prefill_first": 0, "moe_communication_overlap": 0, "moe_overlap_efficiency": 1, "cpu_step_overlap": 0, "kv_reserve_initial": 0, "kv_reserve_floor": 0, "kv_reserve_decay_steps": 0, {{{all}}}},
                "sources": {{{sources}}}},
               {"engine": "generic", "gpu": "*", "fitted": true, "values": {"gemm_compute_efficiency": 0.5}, "sources": {"gemm_compute_efficiency": "test"}},
               {"engine": "generic", "gpu": "hopper", "fitted": true, "values": {"gemm_compute_efficiency": 0.6}, "sources": {"gemm_compute_efficiency": "test"}},

@@ -98,5 +98,19 @@ public class PhysicsTests
         Assert.True(hidden > 0, "some of the exchange is hidden");
         Assert.Equal(Math.Min(exchange, compute), hidden, 4);
         Assert.True(overlapped.Decode.StepMs < serial.Decode.StepMs);
+
+        // An overlap that hides only a share of the layers' own work (moe_overlap_efficiency; LMSYS's +27-35%
+        // gives about half on H100): hidden = min(exchange, share x the layers' work before the exchange), the work
+        // being every layer operator from the QKV projection to the experts (not the embedding or the LM head).
+        string[] layerWork = ["qkv_projection", "attention (decode, KV read)", "output_projection", "norms, residual, rope, activation", "router", "expert (routed, busiest EP rank)"];
+        double work = serial.Decode.Operators.Where(o => layerWork.Contains(o.Operator)).Sum(o => o.TimeMs);
+        Assert.True(work < compute, "the LM head and embedding are outside the layers");
+        foreach (double share in new[] { 0.25, 0.52 })
+        {
+            EstimateResult partial = Scenarios.Estimate(Moe, Scenarios.Ideal() with { MoeCommunicationOverlap = true, MoeOverlapEfficiency = share });
+            double partlyHidden = exchange - (Op(partial.Decode, "all_to_all (ep dispatch)").TimeMs + Op(partial.Decode, "all_to_all (ep combine)").TimeMs);
+            Assert.True(share * work < exchange, "the share, not the exchange, bounds what is hidden");
+            Assert.Equal(share * work, partlyHidden, 4);
+        }
     }
 }

@@ -42,11 +42,12 @@ public sealed class TrtLlmDisaggregatedLaunchTests
     {
         // With TensorRT-LLM's efficiencies the example's plan stays aggregated (no disaggregated layout meets the 30 ms
         // TPOT), so the layout the search picks for the example's own engine (SGLang) is costed and launched with
-        // TensorRT-LLM, as a plan with that engine would be.
+        // TensorRT-LLM, as a plan with that engine would be: on the same GPUs per instance, with attention DP over every
+        // GPU (TensorRT-LLM's attention DP runs attention tp 1, where SGLang may keep tp x dp).
         Scenario sglang = ScenarioReader.ReadFile(TestFiles.InRepository("examples", "deepseek-v3-pd-32xh200.yaml"));
         PlanResult searched = Planner.Plan(sglang, suggest: false);
         ParaPlan.CostModel.Disaggregation.DisaggregationReport layout = searched.Best.Disaggregation!;
-        var strategy = new DisaggregatedStrategy(Degrees(layout.Prefill.Instance), Degrees(layout.Decode.Instance), layout.Prefill.Instances, layout.Decode.Instances);
+        var strategy = new DisaggregatedStrategy(AttentionDpPerGpu(layout.Prefill.Instance), AttentionDpPerGpu(layout.Decode.Instance), layout.Prefill.Instances, layout.Decode.Instances);
         Scenario s = Example();
         EstimateResult e = Estimator.EstimateDisaggregated(s, strategy, EfficiencyCatalog.BuiltIn.Resolve(s.Engine, s.Hardware.Gpu));
         EngineLaunch trtllm = LaunchSettings.ForDisaggregated(s, strategy, e).Single(l => l.Engine == "trtllm");
@@ -89,7 +90,8 @@ public sealed class TrtLlmDisaggregatedLaunchTests
         Assert.Empty(EngineArguments.CheckExtraOptionsYaml("disable_overlap_scheduler: true\ncache_transceiver_config: {backend: NIXL, max_tokens_in_buffer: 8192}\n"));
     }
 
-    private static ParallelStrategy Degrees(ParaPlan.Reports.StrategySummary s) => new(s.Tp, s.Sp, s.Dp, s.Pp, s.Ep, 1);
+    private static ParallelStrategy AttentionDpPerGpu(ParaPlan.Reports.StrategySummary s) =>
+        s.Dp > 1 ? new(1, s.Sp, s.Tp * s.Dp, s.Pp, s.Ep, 1) : new(s.Tp, s.Sp, s.Dp, s.Pp, s.Ep, 1);
 
     /// <summary>One pool as TensorRT-LLM states it: instances, tensor_parallel_size (the stage's GPUs), pipeline and expert degrees, attention DP.</summary>
     private sealed record Pool(int Instances, long TensorParallelSize, int PipelineParallelSize, int ExpertParallelSize, bool AttentionDp)

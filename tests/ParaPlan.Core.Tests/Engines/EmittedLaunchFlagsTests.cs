@@ -49,6 +49,13 @@ public class EmittedLaunchFlagsTests
         {
             foreach (string command in launch.Commands)
             {
+                if (command.StartsWith("ray start", StringComparison.Ordinal) && !command.Contains('\n', StringComparison.Ordinal))
+                {
+                    // A Ray worker node (vLLM across nodes with the Ray executor): `ray start` is Ray's command, not the engine's.
+                    problems.AddRange(RayStartProblems(command).Select(p => $"{launch.Engine}: {p}"));
+                    continue;
+                }
+
                 problems.AddRange(EngineCommandLine.Parse(command).Problems().Select(p => $"{launch.Engine}: {p}"));
             }
 
@@ -59,6 +66,32 @@ public class EmittedLaunchFlagsTests
         }
 
         Assert.True(problems.Count == 0, string.Join('\n', problems));
+    }
+
+    /// <summary>
+    /// The options of `ray start` a launch may use (ray-project/ray python/ray/scripts/scripts.py, `start`: --head,
+    /// --address, --port, --block), an address as host:port.
+    /// </summary>
+    private static IEnumerable<string> RayStartProblems(string command)
+    {
+        string[] tokens = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        for (int i = 2; i < tokens.Length; i++)
+        {
+            switch (tokens[i])
+            {
+                case "--head" or "--block":
+                    break;
+                case "--port" when i + 1 < tokens.Length && int.TryParse(tokens[i + 1], out _):
+                    i++;
+                    break;
+                case "--address" when i + 1 < tokens.Length && tokens[i + 1].Contains(':', StringComparison.Ordinal):
+                    i++;
+                    break;
+                default:
+                    yield return $"ray start: unexpected '{tokens[i]}' in '{command}'";
+                    break;
+            }
+        }
     }
 }
 

@@ -51,7 +51,7 @@ public static class DisaggregatedSimulation
             KvTokenCapacity = kv,
             BatchedTokens = profile.MaxBatchedTokens,
             PrefillFirst = profile.PrefillFirst,
-            StepOverheadMs = profile.StepOverheadMs,
+            StepOverheadMs = profile.SharedStepOverheadMs,
             DecodeStepMs = model.DecodeStepMs,
             PrefillStepMs = model.PrefillStepMs,
             Router = w.Router,

@@ -234,8 +234,8 @@ internal sealed class StagePhysics
             }
 
             // Two-batch overlap (SGLang --enable-two-batch-overlap): while one half of the batch is in its
-            // all-to-all, the other computes; a layer's exchange hides behind up to its own compute.
-            double overlappable = _profile.MoeCommunicationOverlap && tokensPerGroup >= 2 ? (ledger.Seconds - computeStart) / layers : 0;
+            // all-to-all, the other computes; a layer's exchange hides behind up to the overlap's share of its own compute.
+            double overlappable = _profile.MoeCommunicationOverlap && tokensPerGroup >= 2 ? _profile.MoeOverlapEfficiency * (ledger.Seconds - computeStart) / layers : 0;
             MoeCommunication(ledger, moeLayers, rows, stageTokens, moe, overlappable);
             ledger.Add(OperatorNames.MoeLayerOverhead, "overhead", moeLayers, _profile.MoeLayerOverheadUs / 1e6, 0, 0, "overhead", 0);
         }

@@ -25,14 +25,14 @@ public sealed class EfficiencyCatalog : IProfileSource
         "moe_memory_bandwidth_efficiency", "moe_kernel_us", "expert_overhead_us", "attention_compute_efficiency",
         "attention_half_efficiency_tokens", "attention_kv_bandwidth_efficiency", "intra_node_link_efficiency", "inter_node_link_efficiency",
         "collective_overhead_us", "inter_node_collective_us", "step_overhead_ms", "layer_overhead_us", "moe_layer_overhead_us", "sequence_overhead_us", "request_overhead_ms",
-        "max_batched_tokens", "max_running_sequences", "runtime_reserve_gb", "prefill_first", "moe_communication_overlap", "api_server_request_ms", "api_server_token_us",
+        "max_batched_tokens", "max_running_sequences", "runtime_reserve_gb", "prefill_first", "moe_communication_overlap", "moe_overlap_efficiency", "cpu_step_overlap", "api_server_request_ms", "api_server_token_us",
         "kv_reserve_initial", "kv_reserve_floor", "kv_reserve_decay_steps",
     ];
 
     /// <summary>Values that may be 0 besides the overheads: switches, half-efficiency points and KV reservations.</summary>
     private static readonly HashSet<string> ZeroAllowedKeys = new(StringComparer.Ordinal)
     {
-        "prefill_first", "moe_communication_overlap", "kv_reserve_initial", "kv_reserve_floor", "kv_reserve_decay_steps", "gemm_half_efficiency_tokens", "gemm_half_efficiency_depth",
+        "prefill_first", "moe_communication_overlap", "cpu_step_overlap", "kv_reserve_initial", "kv_reserve_floor", "kv_reserve_decay_steps", "gemm_half_efficiency_tokens", "gemm_half_efficiency_depth",
         "moe_gemm_half_efficiency_tokens", "attention_half_efficiency_tokens", "kernel_launch_us", "moe_kernel_us", "inter_node_collective_us",
     };
 
@@ -41,7 +41,7 @@ public sealed class EfficiencyCatalog : IProfileSource
     {
         "gemm_compute_efficiency", "gemm_8bit_compute_efficiency", "gemm_4bit_compute_efficiency", "memory_bandwidth_efficiency",
         "moe_gemm_compute_efficiency", "moe_memory_bandwidth_efficiency", "attention_compute_efficiency", "attention_kv_bandwidth_efficiency",
-        "intra_node_link_efficiency", "inter_node_link_efficiency", "kv_reserve_initial", "kv_reserve_floor",
+        "intra_node_link_efficiency", "inter_node_link_efficiency", "kv_reserve_initial", "kv_reserve_floor", "moe_overlap_efficiency",
     };
 
     /// <summary>Largest value of a profile (docs/scenario-format.md, "Limits").</summary>
@@ -142,6 +142,11 @@ public sealed class EfficiencyCatalog : IProfileSource
                     if (key == "prefill_first" && value is not (0 or 1))
                     {
                         throw valueMap.Fail(key, "must be 0 (decode and prompt chunks share a step) or 1 (new prompts run alone).");
+                    }
+
+                    if (key is "moe_communication_overlap" or "cpu_step_overlap" && value is not (0 or 1))
+                    {
+                        throw valueMap.Fail(key, "must be 0 (off) or 1 (on).");
                     }
 
                     values[key] = value;
@@ -289,6 +294,13 @@ public sealed class EfficiencyCatalog : IProfileSource
                 0 => false,
                 1 => true,
                 _ => throw new InputException(FilePath, "moe_communication_overlap", "must be 0 (the MoE all-to-all adds to compute) or 1 (two-batch overlap hides it behind compute)."),
+            },
+            MoeOverlapEfficiency = Fraction(values, "moe_overlap_efficiency"),
+            CpuStepOverlap = values["cpu_step_overlap"] switch
+            {
+                0 => false,
+                1 => true,
+                _ => throw new InputException(FilePath, "cpu_step_overlap", "must be 0 (the step's CPU work adds to its GPU time) or 1 (an overlap scheduler runs it while the GPU runs the previous step)."),
             },
             ApiServerTokenUs = values["api_server_token_us"],
             ApiServerRequestMs = values["api_server_request_ms"],

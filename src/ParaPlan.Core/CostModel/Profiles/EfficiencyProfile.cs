@@ -120,6 +120,29 @@ public sealed record EfficiencyProfile
     public required bool MoeCommunicationOverlap { get; init; }
 
     /// <summary>
+    /// With <see cref="MoeCommunicationOverlap"/>, the share of min(a layer's exchange, its compute) the overlap
+    /// actually hides (1 = all of it): the two halves of the batch contend for SMs and memory, and each half's GEMMs are
+    /// smaller (docs/cost-model.md, section 5).
+    /// </summary>
+    public double MoeOverlapEfficiency { get; init; } = 1;
+
+    /// <summary>
+    /// True when the engine's scheduler prepares step n+1 on the CPU while the GPU runs step n (SGLang's overlap
+    /// scheduler, TensorRT-LLM's PyTorch-backend overlap scheduler): a step then takes max(GPU time, CPU work), not
+    /// their sum (docs/cost-model.md, section 6).
+    /// </summary>
+    public bool CpuStepOverlap { get; init; }
+
+    /// <summary>
+    /// The step overhead a prompt chunk and a decode step would both count when they share one engine step, to be
+    /// counted once: the whole step overhead when CPU work adds to the GPU's, none when an overlap scheduler hides it.
+    /// </summary>
+    public double SharedStepOverheadMs => CpuStepOverlap ? 0 : StepOverheadMs;
+
+    /// <summary>Seconds a step's CPU work of <paramref name="cpuSeconds"/> adds to its GPU time of <paramref name="gpuSeconds"/>.</summary>
+    public double ExposedCpuSeconds(double cpuSeconds, double gpuSeconds) => CpuStepOverlap ? Math.Max(0, cpuSeconds - gpuSeconds) : cpuSeconds;
+
+    /// <summary>
     /// CPU time one API-server process of the engine spends per token it streams (detokenising, the server-sent
     /// event, the HTTP write), microseconds: what sizes the front end of a deployment (API-server processes per
     /// instance, e.g. vLLM <c>--api-server-count</c>) and, in validation, the server's share of a served run's

@@ -315,7 +315,7 @@ internal sealed class ServingModel
         int steps = (int)Math.Ceiling(prompt / chunk);
         double chunkMs = PrefillChunkMs(chunk, prompt);
         prefillOnlyMs = steps * chunkMs;
-        double mixed = _profile.PrefillFirst || others <= 0 ? chunkMs : chunkMs + decodeMs - _profile.StepOverheadMs;
+        double mixed = _profile.PrefillFirst || others <= 0 ? chunkMs : chunkMs + decodeMs - _profile.SharedStepOverheadMs;
         return steps * mixed;
     }
 
@@ -372,9 +372,10 @@ internal sealed class ServingModel
             Math.Min(context, window)))];
         bool keep = _report && breakdown;
         (OperatorLedger slowest, double sum, double memorySum, double memorySlowest) = _physics.Stages(tokensPerGroup, attentionFlops, attentionBytes, context, prefill: false, tokensPerGroup, keep, _capture, windowed);
-        double overhead = (_profile.StepOverheadMs / 1000) + (tokensPerGroup * microBatches * _profile.SequenceOverheadUs / 1e6);
+        double cpu = (_profile.StepOverheadMs / 1000) + (tokensPerGroup * microBatches * _profile.SequenceOverheadUs / 1e6);
         double busy = microBatches * slowest.Seconds;
         double cycle = Math.Max(sum, busy);
+        double overhead = _profile.ExposedCpuSeconds(cpu, cycle);
         var step = new PhaseStep(keep)
         {
             TokensPerStep = tokensPerGroup * _dp,
@@ -390,7 +391,10 @@ internal sealed class ServingModel
                 operators.Add(new OperatorCost("pipeline (other stages)", "overhead", 1, Math.Round((cycle - busy) * 1000, 4), 0, 0, "overhead"));
             }
 
-            operators.Add(new OperatorCost("step overhead (scheduling, sampling, per-sequence CPU work)", "overhead", 1, Math.Round(overhead * 1000, 4), 0, 0, "overhead"));
+            string name = _profile.CpuStepOverlap
+                ? "step overhead (CPU work beyond the GPU step; the overlap scheduler runs the rest alongside)"
+                : "step overhead (scheduling, sampling, per-sequence CPU work)";
+            operators.Add(new OperatorCost(name, "overhead", 1, Math.Round(overhead * 1000, 4), 0, 0, "overhead"));
         }
 
         return step;
@@ -414,7 +418,7 @@ internal sealed class ServingModel
         double pairs = Math.Max(1, sequencesPerGroup) * promptTokens * (promptTokens + 1) / 2.0;
         bool keep = _report && breakdown;
         (OperatorLedger slowest, double sum) = Chunk(chunk, _capture);
-        double overhead = _profile.StepOverheadMs / 1000;
+        double overhead = _profile.ExposedCpuSeconds(_profile.StepOverheadMs / 1000, slowest.Seconds);
         double fill = sum - slowest.Seconds;
         OperatorLedger? lastChunk = partial ? Chunk(last, null).Slowest : null;
         double chunkSeconds = lastChunk is { } tail ? ((chunks - 1) * slowest.Seconds) + tail.Seconds : chunks * slowest.Seconds;

@@ -48,7 +48,7 @@ public sealed record SimulationInput
     /// </summary>
     public bool PromptsCached { get; init; }
 
-    /// <summary>The per-step overhead both step functions include, counted once in a mixed step.</summary>
+    /// <summary>The per-step overhead both step functions include, counted once in a mixed step (none when an overlap scheduler hides it).</summary>
     public double StepOverheadMs { get; init; }
 
     /// <summary>Time from a client's send to the engine's queue (HTTP, tokenising, the API server's admission), ms.</summary>

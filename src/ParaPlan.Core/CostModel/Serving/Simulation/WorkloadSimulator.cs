@@ -78,7 +78,7 @@ public static class WorkloadSimulator
             KvTokenCapacity = Math.Max(1, kvTokens),
             BatchedTokens = profile.MaxBatchedTokens,
             PrefillFirst = profile.PrefillFirst,
-            StepOverheadMs = profile.StepOverheadMs,
+            StepOverheadMs = profile.SharedStepOverheadMs,
             ArrivalDelayMs = profile.RequestOverheadMs + profile.ApiServerRequestMs,
             DecodeStepMs = estimate.DecodeStepAtContext ?? throw new ArgumentException("the estimate carries no step functions.", nameof(estimate)),
             PrefillStepMs = estimate.PrefillStepAtPrompt ?? throw new ArgumentException("the estimate carries no step functions.", nameof(estimate)),
