@@ -17,8 +17,13 @@ internal sealed class RequestRunner(WebOptions options)
 
     private static int _abandoned;
 
+    private int _computing;
+
     /// <summary>Computations stopped because their client went away, since the process started.</summary>
     public static int Abandoned => Volatile.Read(ref _abandoned);
+
+    /// <summary>This server's requests computing now (past the concurrency limiter and the body read).</summary>
+    public int Computing => Volatile.Read(ref _computing);
 
     public async Task<IResult> Run(HttpContext context, Func<string, CancellationToken, IResult> work)
     {
@@ -37,6 +42,7 @@ internal sealed class RequestRunner(WebOptions options)
 
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         limit.CancelAfter(options.TimeLimit);
+        Interlocked.Increment(ref _computing);
         try
         {
             return await Task.Run(() => work(body, limit.Token), limit.Token).ConfigureAwait(false);
@@ -62,6 +68,10 @@ internal sealed class RequestRunner(WebOptions options)
             return new ApiError(
                 StatusCodes.Status500InternalServerError, null, null, null,
                 InputException.OneLine($"internal error ({ex.GetType().Name}): {ex.Message}. Please report it with the scenario that caused it.")).ToResult();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _computing);
         }
     }
 

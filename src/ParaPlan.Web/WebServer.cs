@@ -43,9 +43,11 @@ public static class WebServer
                 string.Create(CultureInfo.InvariantCulture, $"the server is busy: {options.MaxConcurrent} requests computing and {options.MaxQueued} waiting; try again shortly.")).WriteAsync(context.HttpContext));
         });
 
+        var runner = new RequestRunner(options);
+        builder.Services.AddSingleton(runner);
         WebApplication app = builder.Build();
         app.UseRateLimiter();
-        ApiEndpoints.Map(app, new RequestRunner(options));
+        ApiEndpoints.Map(app, runner);
         StaticAssets.Map(app);
         app.MapFallback((HttpContext context) => new ApiError(StatusCodes.Status404NotFound, null, null, null, $"no such page or endpoint: {context.Request.Method} {context.Request.Path}").ToResult());
         return app;

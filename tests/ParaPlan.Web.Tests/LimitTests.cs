@@ -31,7 +31,15 @@ public sealed class LimitTests
     {
         await using var server = await WebServerFixture.Start(new WebOptions { MaxConcurrent = 1, MaxQueued = 0 });
         Task<(int, JsonElement)> first = Api.Post(server.Client, "api/plan", LargeSearch);
-        await Task.Delay(200);
+        // The second request goes once the first computes (holding the one slot), not after a guessed delay: on a
+        // loaded machine the first may not have reached the server within any fixed time.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (server.Computing == 0 && !first.IsCompleted && clock.ElapsedMilliseconds < 10_000)
+        {
+            await Task.Delay(5);
+        }
+
+        Assert.False(first.IsCompleted, "the first search ended before the second request was sent");
         (int status, JsonElement json) = await Api.Post(server.Client, "api/plan", LargeSearch);
         Assert.Equal(503, status);
         Assert.Contains("busy", json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);

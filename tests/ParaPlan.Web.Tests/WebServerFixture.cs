@@ -14,6 +14,9 @@ public sealed class WebServerFixture : IAsyncLifetime, IAsyncDisposable
 
     public HttpClient Client { get; private set; } = new();
 
+    /// <summary>This server's requests computing now.</summary>
+    internal int Computing => ((RequestRunner)_app!.Services.GetService(typeof(RequestRunner))!).Computing;
+
     public static async Task<WebServerFixture> Start(WebOptions options)
     {
         var fixture = new WebServerFixture { Options = options with { Port = 0 } };

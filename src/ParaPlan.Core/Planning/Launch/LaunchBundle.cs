@@ -77,18 +77,19 @@ public static class LaunchBundle
                     readme.AppendLine(Invariant($"  trtllm: prefill-extra.yaml and decode-extra.yaml (each pool's --extra_llm_api_options: cache_transceiver_config backend {DisaggregatedTrtLlm.Backend}; the context servers' disable_overlap_scheduler), disagg_config.yaml and router.sh (trtllm-serve disaggregated on port {DisaggregatedTrtLlm.RouterPort})"));
                 }
 
-                if (prefillCommands.Count == 1 && decodeCommands.Count == 1 && DynamoGraph(launch, best) is { } graph)
+                bool multinode = prefillCommands.Count > 1 || decodeCommands.Count > 1;
+                if ((!multinode || launch.Engine == "sglang") && DynamoGraph(launch, best) is { } graph)
                 {
                     files[$"{launch.Engine}/dynamo.yaml"] = graph;
-                    readme.AppendLine(Invariant($"  {launch.Engine}: dynamo.yaml, an NVIDIA Dynamo DynamoGraphDeployment of both pools (kubectl apply -f; its frontend routes each request to a prefill and a decode worker); benchmark.sh runs against the frontend or the router"));
+                    readme.AppendLine(Invariant($"  {launch.Engine}: dynamo.yaml, an NVIDIA Dynamo DynamoGraphDeployment of both pools (kubectl apply -f; its frontend routes each request to a prefill and a decode worker{(multinode ? "; a pool whose instance spans nodes has multinode.nodeCount, and the operator adds each node's --dist-init-addr, --nnodes and --node-rank" : string.Empty)}); benchmark.sh runs against the frontend or the router"));
                 }
-                else if (prefillCommands.Count == 1 && decodeCommands.Count == 1)
+                else if (!multinode)
                 {
                     readme.AppendLine(Invariant($"  {launch.Engine}: no Kubernetes manifest (a Dynamo graph is written for vLLM and SGLang only); benchmark.sh runs against the router"));
                 }
                 else
                 {
-                    readme.AppendLine(Invariant($"  {launch.Engine}: no Kubernetes manifest: an instance spans several nodes (Dynamo's multinode deployment or llm-d describe that); benchmark.sh runs against the router"));
+                    readme.AppendLine(Invariant($"  {launch.Engine}: no Kubernetes manifest: an instance spans several nodes, which Dynamo's operator runs for vLLM through Ray (ray start prepended to a shell command), a form this bundle does not write; benchmark.sh runs against the router"));
                 }
 
                 files[$"{launch.Engine}/benchmark.sh"] = Benchmark(launch, scenario, best);
@@ -127,8 +128,9 @@ public static class LaunchBundle
     }
 
     /// <summary>
-    /// An NVIDIA Dynamo DynamoGraphDeployment of a disaggregated plan whose instances each fit a node (the form of
-    /// ai-dynamo/dynamo components/backends/{vllm,sglang}/deploy/disagg.yaml): a frontend, the prefill workers and the
+    /// An NVIDIA Dynamo DynamoGraphDeployment of a disaggregated plan (for vLLM, one whose instances each fit a node; for
+    /// SGLang, multinode pools too, with <c>multinode.nodeCount</c>) in the form of
+    /// ai-dynamo/dynamo components/backends/{vllm,sglang}/deploy/disagg.yaml: a frontend, the prefill workers and the
     /// decode workers, each worker running the engine's own arguments through <c>python3 -m dynamo.vllm</c> (with
     /// <c>--is-prefill-worker</c> on the prefill pool) or <c>python3 -m dynamo.sglang</c> (with its
     /// <c>--disaggregation-mode</c>). Dynamo's own parser adds flags to the engine's; it was not captured, so only the
@@ -158,24 +160,47 @@ public static class LaunchBundle
             .AppendLine("      extraPodSpec:")
             .AppendLine("        mainContainer:")
             .AppendLine(Invariant($"          image: {image}"));
-        Worker("Prefill", "prefill", d.Prefill, launch.PrefillCommands![0], launch.Engine == "vllm" ? ["--is-prefill-worker"] : []);
-        Worker("Decode", "decode", d.Decode, launch.DecodeCommands![0], []);
+        Worker("Prefill", "prefill", d.Prefill, launch.PrefillCommands!, launch.Engine == "vllm" ? ["--is-prefill-worker"] : []);
+        Worker("Decode", "decode", d.Decode, launch.DecodeCommands!, []);
         return text.ToString();
 
-        void Worker(string name, string sub, ParaPlan.CostModel.Disaggregation.PoolReport pool, string command, IReadOnlyList<string> extra)
+        void Worker(string name, string sub, ParaPlan.CostModel.Disaggregation.PoolReport pool, IReadOnlyList<string> nodes, IReadOnlyList<string> extra)
         {
-            // The engine's arguments after its entry point (vllm serve MODEL / python -m sglang.launch_server), one per item.
-            string[] tokens = command.Replace(" \\\n  ", " ", StringComparison.Ordinal).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            // The engine's arguments after its entry point (vllm serve MODEL / python -m sglang.launch_server), one per
+            // item: node 0's, less the flags Dynamo's operator adds to each node of a multinode worker (SGLang:
+            // --dist-init-addr LEADER:29500 --nnodes N --node-rank R; ai-dynamo/dynamo deploy/cloud/operator/internal/
+            // dynamo/backend_sglang.go getMultinodeFlags).
+            string[] tokens = nodes[0].Replace(" \\\n  ", " ", StringComparison.Ordinal).Split(' ', StringSplitOptions.RemoveEmptyEntries);
             int skip = launch.Engine == "vllm" ? 2 : 3;
             List<string> args = launch.Engine == "vllm" ? ["--model", tokens[2], .. tokens.Skip(skip + 1)] : [.. tokens.Skip(skip)];
+            if (nodes.Count > 1)
+            {
+                foreach (string injected in OperatorMultinodeFlags)
+                {
+                    int at = args.IndexOf(injected);
+                    if (at >= 0)
+                    {
+                        args.RemoveRange(at, Math.Min(2, args.Count - at));
+                    }
+                }
+            }
+
             args.AddRange(extra);
             text.AppendLine(Invariant($"    {prefix}{name}Worker:"))
                 .AppendLine("      componentType: worker")
                 .AppendLine(Invariant($"      subComponentType: {sub}"))
-                .AppendLine(Invariant($"      replicas: {pool.Instances}"))
-                .AppendLine("      resources:")
+                .AppendLine(Invariant($"      replicas: {pool.Instances}"));
+            if (nodes.Count > 1)
+            {
+                // multinode.nodeCount x the gpu limit (GPUs per node) = the instance's GPUs (Dynamo's multinode
+                // deployment guide, docs/guides/dynamo_deploy/multinode-deployment.md).
+                text.AppendLine("      multinode:")
+                    .AppendLine(Invariant($"        nodeCount: {nodes.Count}"));
+            }
+
+            text.AppendLine("      resources:")
                 .AppendLine("        limits:")
-                .AppendLine(Invariant($"          gpu: \"{pool.Instance.Gpus}\""))
+                .AppendLine(Invariant($"          gpu: \"{pool.Instance.Gpus / nodes.Count}\""))
                 .AppendLine("      extraPodSpec:")
                 .AppendLine("        mainContainer:")
                 .AppendLine(Invariant($"          image: {image}"))
@@ -189,6 +214,9 @@ public static class LaunchBundle
 
         static string Quote(string arg) => "\"" + arg.Trim('\'').Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
     }
+
+    /// <summary>The flags Dynamo's operator appends to every node of a multinode SGLang worker (with their values).</summary>
+    private static readonly string[] OperatorMultinodeFlags = ["--dist-init-addr", "--nnodes", "--node-rank"];
 
     private static string ScriptOf(string command, string engine, string what, EstimateResult best, bool local = false)
     {
