@@ -255,6 +255,7 @@ public static class Validator
             KvReserveInitial = profile.KvReserveInitial,
             KvReserveFloor = profile.KvReserveFloor,
             KvReserveDecaySteps = profile.KvReserveDecaySteps,
+            LockstepGroups = scenario.Model.IsMoe ? sharing : 1,
         };
         return BurstSimulation.Run(input);
     }

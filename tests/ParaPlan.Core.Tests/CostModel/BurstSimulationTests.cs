@@ -12,6 +12,20 @@ public sealed class BurstSimulationTests
         new(100, outputs, maxRunning, kvTokens, budget, prefillFirst, 0, 0, admissionMs, _ => 10, tokens => tokens);
 
     [Fact]
+    public void A_group_in_lockstep_with_others_waits_for_their_prompt_steps()
+    {
+        // One request of 101 output tokens: a 100 ms prompt step, then 100 decode steps of 10 ms. Alone, TPOT is 10 ms.
+        // Beside one other group (an MoE model's attention-DP pair) that runs the same, its own recent share of prompt
+        // steps is 1 in 101 (the exponential average over one request's life, 101 steps) and their excess over a
+        // decode step 100 ms, so each decode step waits 100 / 101 ms on average for the other group's prompt:
+        // TPOT 10 + 100/101 ms. With 3 others: 10 + (1 - (100/101)^3) x 100 ms.
+        Assert.Equal(10, BurstSimulation.Run(Input([101])).MeanTpotMs, 9);
+        Assert.Equal(10 + (100.0 / 101), BurstSimulation.Run(Input([101]) with { LockstepGroups = 2 }).MeanTpotMs, 9);
+        Assert.Equal(10 + ((1 - Math.Pow(100.0 / 101, 3)) * 100), BurstSimulation.Run(Input([101]) with { LockstepGroups = 4 }).MeanTpotMs, 9);
+        Assert.Equal(100, BurstSimulation.Run(Input([101]) with { LockstepGroups = 4 }).MeanTtftMs, 9);
+    }
+
+    [Fact]
     public void Two_requests_prefilled_together_then_decoded()
     {
         // Step 1 prefills both prompts (200 tokens, 200 ms): both first tokens at 200 ms. Two decode steps of 10 ms

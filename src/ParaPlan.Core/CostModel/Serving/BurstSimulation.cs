@@ -64,6 +64,16 @@ public sealed record BurstInput(
 
     /// <summary>Decode steps over which the reserved fraction falls from its initial value to its floor; 0: it stays at the initial value.</summary>
     public double KvReserveDecaySteps { get; init; }
+
+    /// <summary>
+    /// DP groups of the instance that step together, this one among them, each running the same (an MoE model's
+    /// attention-DP groups share its expert layers' collectives, so a step lasts as long as the busiest group's).
+    /// 1 (the default): the group steps alone. With G groups, a step in which this group only decodes is stretched,
+    /// with probability 1 - (1 - g)^(G - 1), by another group's prompt step, g being the share of steps with prompt
+    /// tokens and the stretch their excess over a decode step, both as this group has recently run them
+    /// (docs/cost-model.md, "Serving a burst").
+    /// </summary>
+    public int LockstepGroups { get; init; } = 1;
 }
 
 /// <summary>What the burst gives: the client-side means a benchmark such as <c>vllm bench serve</c> reports.</summary>
@@ -137,6 +147,12 @@ public static class BurstSimulation
         int finished = 0;
         double gapSum = 0, gapCount = 0;
         double windowEnd = double.NaN, windowTokens = 0; // steady state: when the last request is sent, tokens emitted by then
+        // Lockstep with the other DP groups: this group's recent share of steps with prompt tokens and their excess over
+        // a decode step, as exponential averages over about one request's life in steps (the mean output length).
+        int others = Math.Max(0, input.LockstepGroups - 1);
+        double meanOutput = Math.Max(1, input.OutputTokens.Average());
+        double promptShare = 0, promptExcessMs = 0;
+        double shareDecay = 1 / meanOutput;
 
         void Send(int request, double at)
         {
@@ -246,6 +262,12 @@ public static class BurstSimulation
                 finishes.TryPeek(out _, out long nextFinish);
                 long jump = Math.Max(1, nextFinish - decodeSteps);
                 double step = decode(decodeBatch);
+                if (others > 0 && promptShare > 0)
+                {
+                    // Some other group's prompt step holds this step back (the expected stretch of a step).
+                    step += (1 - Math.Pow(1 - promptShare, others)) * promptExcessMs;
+                }
+
                 if (next < n && running < maxRunning && arrival[next] > now && double.IsFinite(arrival[next]))
                 {
                     jump = Math.Min(jump, Math.Max(1, (long)Math.Ceiling((arrival[next] - now) / step)));
@@ -259,6 +281,7 @@ public static class BurstSimulation
 
                 double seen = Deliver(now, step, jump, decoding);
                 now += jump * step;
+                promptShare *= Math.Pow(1 - shareDecay, jump);
 
                 gapSum += jump * step * decoding;
                 gapCount += (double)jump * decoding;
@@ -306,6 +329,13 @@ public static class BurstSimulation
             if (decodeBatch > 0)
             {
                 ms += decode(decodeBatch) - input.StepOverheadMs;
+            }
+
+            if (others > 0)
+            {
+                double excess = Math.Max(0, ms - (decoding > 0 ? decode(decoding) : 0));
+                promptShare = (promptShare * (1 - shareDecay)) + shareDecay;
+                promptExcessMs = promptExcessMs == 0 ? excess : (promptExcessMs * (1 - shareDecay)) + (shareDecay * excess);
             }
 
             double shown = Deliver(now, ms, 1, decodeBatch + completed.Count);
