@@ -174,11 +174,13 @@ public static class Validator
                 {
                     // A decode pool alone at its stated batch, or saturated (as many as fit): no prompt in its steps.
                     var pool = new ServingModel(scenario, mapped.Strategy, profile, 0, report: false);
-                    double sequences = scenario.Workload.Concurrency.Sequences ?? e.Concurrency;
+                    int? stated = scenario.Workload.Concurrency.Sequences;
+                    double sequences = stated ?? e.Concurrency;
                     int groups = mapped.Strategy.Replicas * mapped.Strategy.DataParallel;
                     double stepMs = pool.DecodeStepMs(sequences / groups, scenario.Workload.InputTokens.Mean + (scenario.Workload.OutputTokens / 2.0));
-                    Add(OutputThroughput, r.OutputTokensPerSecondPerGpu, sequences / (stepMs / 1000) / mapped.Strategy.GpuCount, scenario.Workload.Concurrency.Sequences is null ? $"decode pool saturated: the {e.Concurrency:N0} sequences that fit decoding, one token each per step, no prompts in the steps" : "decode pool: the stated batch decoding, one token each per step, no prompts in the steps");
-                    Add(Tpot, r.TpotMs ?? r.ItlMs, stepMs, "decode pool: its step at the stated batch");
+                    string batch = stated is null ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"saturated: the {e.Concurrency:N0} sequences that fit") : "the stated batch";
+                    Add(OutputThroughput, r.OutputTokensPerSecondPerGpu, sequences / (stepMs / 1000) / mapped.Strategy.GpuCount, $"decode pool, {batch} decoding, one token each per step, no prompts in the steps");
+                    Add(Tpot, r.TpotMs ?? r.ItlMs, stepMs, $"decode pool: its step at {batch}");
                     break;
                 }
 

@@ -44,6 +44,14 @@ public sealed class EfficiencyCatalog : IProfileSource
         "intra_node_link_efficiency", "inter_node_link_efficiency", "kv_reserve_initial", "kv_reserve_floor", "moe_overlap_efficiency",
     };
 
+    /// <summary>The profile's on/off switches (0 or 1), each with what its two values mean.</summary>
+    private static readonly Dictionary<string, string> Switches = new(StringComparer.Ordinal)
+    {
+        ["prefill_first"] = "must be 0 (decode and prompt chunks share a step) or 1 (new prompts run alone).",
+        ["moe_communication_overlap"] = "must be 0 (the MoE all-to-all adds to compute) or 1 (two-batch overlap hides it behind compute).",
+        ["cpu_step_overlap"] = "must be 0 (the step's CPU work adds to its GPU time) or 1 (an overlap scheduler runs it while the GPU runs the previous step).",
+    };
+
     /// <summary>Largest value of a profile (docs/scenario-format.md, "Limits").</summary>
     public const double MaxValue = 10_000_000;
 
@@ -139,14 +147,9 @@ public sealed class EfficiencyCatalog : IProfileSource
                         throw valueMap.Fail(key, string.Create(CultureInfo.InvariantCulture, $"{valueMap.Get(key) switch { ScalarNode { Text: { } written } => written.Trim(), _ => value.ToString(CultureInfo.InvariantCulture) }} is more than {MaxValue:#,0}, the most ParaPlan accepts (no overhead, size or count of an engine is that large)."));
                     }
 
-                    if (key == "prefill_first" && value is not (0 or 1))
+                    if (Switches.TryGetValue(key, out string? meaning) && value is not (0 or 1))
                     {
-                        throw valueMap.Fail(key, "must be 0 (decode and prompt chunks share a step) or 1 (new prompts run alone).");
-                    }
-
-                    if (key is "moe_communication_overlap" or "cpu_step_overlap" && value is not (0 or 1))
-                    {
-                        throw valueMap.Fail(key, "must be 0 (off) or 1 (on).");
+                        throw valueMap.Fail(key, meaning);
                     }
 
                     values[key] = value;
@@ -283,25 +286,10 @@ public sealed class EfficiencyCatalog : IProfileSource
             MaxBatchedTokens = (int)values["max_batched_tokens"],
             MaxRunningSequences = (int)values["max_running_sequences"],
             RuntimeReserveGb = values["runtime_reserve_gb"],
-            PrefillFirst = values["prefill_first"] switch
-            {
-                0 => false,
-                1 => true,
-                _ => throw new InputException(FilePath, "prefill_first", "must be 0 (decode and prompt chunks share a step) or 1 (new prompts run alone)."),
-            },
-            MoeCommunicationOverlap = values["moe_communication_overlap"] switch
-            {
-                0 => false,
-                1 => true,
-                _ => throw new InputException(FilePath, "moe_communication_overlap", "must be 0 (the MoE all-to-all adds to compute) or 1 (two-batch overlap hides it behind compute)."),
-            },
+            PrefillFirst = Switch(values, "prefill_first"),
+            MoeCommunicationOverlap = Switch(values, "moe_communication_overlap"),
             MoeOverlapEfficiency = Fraction(values, "moe_overlap_efficiency"),
-            CpuStepOverlap = values["cpu_step_overlap"] switch
-            {
-                0 => false,
-                1 => true,
-                _ => throw new InputException(FilePath, "cpu_step_overlap", "must be 0 (the step's CPU work adds to its GPU time) or 1 (an overlap scheduler runs it while the GPU runs the previous step)."),
-            },
+            CpuStepOverlap = Switch(values, "cpu_step_overlap"),
             ApiServerTokenUs = values["api_server_token_us"],
             ApiServerRequestMs = values["api_server_request_ms"],
             KvReserveInitial = Fraction(values, "kv_reserve_initial"),
@@ -318,6 +306,13 @@ public sealed class EfficiencyCatalog : IProfileSource
 
     private static bool MayBeZero(string key) =>
         key.EndsWith("overhead_us", StringComparison.Ordinal) || key.EndsWith("overhead_ms", StringComparison.Ordinal) || ZeroAllowedKeys.Contains(key);
+
+    private static bool Switch(Dictionary<string, double> values, string key) => values[key] switch
+    {
+        0 => false,
+        1 => true,
+        _ => throw new InputException(FilePath, key, Switches[key]),
+    };
 
     private static double Fraction(Dictionary<string, double> values, string key)
     {
