@@ -14,7 +14,7 @@ public sealed class PlanEmitTests
     public void The_bundle_of_a_four_node_SGLang_instance_parses()
     {
         // Kimi-K2 on 64 H100 with SGLang at the most sequences that fit: an instance spans several nodes of 8 (DP32 EP32
-        // x2 on 4 nodes each before the refit of SGLang's per-sequence CPU work; dp16 pp3 ep16 on 6 nodes since).
+        // x2 on 4 nodes each before the refit of SGLang's per-sequence CPU work; dp16 pp3 ep16 on 6 nodes after it).
         string scenario = TestFiles.Write("""
             model: kimi-k2
             precision: {weights: fp8}
@@ -33,9 +33,13 @@ public sealed class PlanEmitTests
             int instanceGpus = parallel.GetProperty("gpus").GetInt32() / parallel.GetProperty("replicas").GetInt32();
             int nodes = instanceGpus / 8;
             Assert.True(nodes > 1, $"an instance of {instanceGpus} GPUs");
-            string[] scripts = Directory.GetFiles(Path.Combine(folder, "sglang"), "node-*.sh");
+            // A disaggregated plan (1P1D with a DP32 EP32 decode pool on 4 nodes since the DP groups of an aggregated
+            // instance wait for each other's prompts) has a script per node of each pool; "parallel" is its decode pool.
+            bool disaggregated = plan.RootElement.GetProperty("best").TryGetProperty("disaggregation", out JsonElement pd) && pd.ValueKind == JsonValueKind.Object;
+            string prefix = disaggregated ? "decode-node-" : "node-";
+            string[] scripts = Directory.GetFiles(Path.Combine(folder, "sglang"), prefix + "*.sh");
             Assert.Equal(nodes, scripts.Length);
-            Assert.Contains("--node-rank 1", File.ReadAllText(Path.Combine(folder, "sglang", "node-1.sh")), StringComparison.Ordinal);
+            Assert.Contains("--node-rank 1", File.ReadAllText(Path.Combine(folder, "sglang", prefix + "1.sh")), StringComparison.Ordinal);
             foreach (string script in Directory.GetFiles(folder, "*.sh", SearchOption.AllDirectories))
             {
                 Assert.True(BashParses(script, out string error), $"{script}: {error}");
@@ -63,11 +67,23 @@ public sealed class PlanEmitTests
                 Assert.Single(stream.Documents);
             }
 
+            // The instance on Kubernetes: a LeaderWorkerSet of one pod per node, or, disaggregated, a Dynamo graph whose
+            // decode worker spans that many nodes.
             var manifest = new YamlStream();
-            manifest.Load(new StringReader(File.ReadAllText(Path.Combine(folder, "sglang", "k8s.yaml"))));
+            manifest.Load(new StringReader(File.ReadAllText(Path.Combine(folder, "sglang", disaggregated ? "dynamo.yaml" : "k8s.yaml"))));
             var root = (YamlMappingNode)manifest.Documents[0].RootNode;
-            Assert.Equal("LeaderWorkerSet", root["kind"].ToString());
-            Assert.Equal(nodes.ToString(System.Globalization.CultureInfo.InvariantCulture), ((YamlMappingNode)((YamlMappingNode)root["spec"])["leaderWorkerTemplate"])["size"].ToString());
+            string nodeCount = nodes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (disaggregated)
+            {
+                Assert.Equal("DynamoGraphDeployment", root["kind"].ToString());
+                var decode = (YamlMappingNode)((YamlMappingNode)((YamlMappingNode)root["spec"])["services"])["SglangDecodeWorker"];
+                Assert.Equal(nodeCount, ((YamlMappingNode)decode["multinode"])["nodeCount"].ToString());
+            }
+            else
+            {
+                Assert.Equal("LeaderWorkerSet", root["kind"].ToString());
+                Assert.Equal(nodeCount, ((YamlMappingNode)((YamlMappingNode)root["spec"])["leaderWorkerTemplate"])["size"].ToString());
+            }
         }
         finally
         {

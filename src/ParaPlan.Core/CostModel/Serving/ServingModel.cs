@@ -132,17 +132,21 @@ internal sealed class ServingModel
         double stepMs = tpotMs;
         if (workload.Form == WorkloadForm.ClosedLoop && running > 1)
         {
-            // Clients in their steady state: the other sequences' prompts arrive while a sequence decodes and stretch
-            // its token gaps (docs/serving-at-a-rate.md, "The analytical path"): a DP group's steps carry another
-            // sequence's prompt a share g = (running - 1) / cycle x one prompt's prefill of the time, and the instance's
-            // groups step together, so TPOT = step / (1 - rho) with rho = 1 - (1 - g)(1 - g_all)^(dp - 1).
-            double onePromptMs = PrefillPass(1, meanInput, breakdown: false).TotalMs;
-            double perGroupShare = running / cycleMs * onePromptMs;
-            double othersShare = (running - 1) / cycleMs * onePromptMs;
-            double rho = 1 - ((1 - Math.Min(othersShare, 0.95)) * Math.Pow(1 - Math.Min(perGroupShare, 0.95), _dp - 1));
-            double stretch = 1 / (1 - Math.Min(rho, 0.95));
+            // Clients in their steady state (docs/serving-at-a-rate.md, "The analytical path"): a request lives
+            // `output` steps, so each step a DP group's finished requests are replaced by m = running / output new
+            // prompts, a Poisson number N of them; the instance's groups step together, so a step carries the decode
+            // of its batch and the prefill of the busiest group's new prompts: step = decode + P x E[max of dp
+            // independent N], P a prompt's share of the running prompts' chunked prefill (prompts share steps, so a
+            // short one does not cost a pass of its own). One group (dp = 1): E[N] = m, so a request's life is
+            // output x decode + running x P, the prefill-then-decode cycle. The throughput is the running sequences
+            // over that step (each emits one token a step).
+            double promptMs = meanPrefill.TotalMs / running;
+            double arrivalsPerStep = running / Math.Max(1, workload.OutputTokens);
+            double stretchedMs = tpotMs + (promptMs * ExpectedMaxPoisson(arrivalsPerStep, _dp));
+            double stretch = stretchedMs / tpotMs;
             tpotMs *= stretch;
             tpotLongestMs *= stretch;
+            cycleMs = Math.Max(cycleMs, workload.OutputTokens * tpotMs);
         }
 
         double instanceGpus = _strategy.GpusPerInstance;
@@ -279,6 +283,44 @@ internal sealed class ServingModel
             AnalyticalSaturated = saturated,
             PrefillShare = rho,
         };
+    }
+
+    /// <summary>
+    /// E[max of <paramref name="groups"/> independent Poisson(<paramref name="mean"/>) counts] = sum over k >= 1 of
+    /// (1 - F(k - 1)^groups), F the Poisson distribution function; summed until F^groups is within 1e-9 of 1. One
+    /// group: the mean.
+    /// </summary>
+    internal static double ExpectedMaxPoisson(double mean, int groups)
+    {
+        if (mean <= 0)
+        {
+            return 0;
+        }
+
+        if (groups <= 1)
+        {
+            return mean;
+        }
+
+        double logTerm = -mean; // ln P(N = k), from k = 0 (in logs: e^-mean underflows for a large mean)
+        double logMean = Math.Log(mean);
+        double cdf = Math.Exp(logTerm);
+        double sum = 0;
+        int limit = (int)Math.Ceiling(mean + (12 * Math.Sqrt(mean)) + 20);
+        for (int k = 1; k <= limit; k++)
+        {
+            double allBelow = Math.Pow(Math.Min(1, cdf), groups);
+            if (1 - allBelow < 1e-9)
+            {
+                break;
+            }
+
+            sum += 1 - allBelow;
+            logTerm += logMean - Math.Log(k);
+            cdf += Math.Exp(logTerm);
+        }
+
+        return sum;
     }
 
     /// <summary>The share of an instance's time its prompts may take before a rate counts as saturated.</summary>
