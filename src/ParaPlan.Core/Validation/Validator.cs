@@ -20,6 +20,13 @@ public static class Validator
     /// <summary>Prompt tokens/s per GPU of a prefill pool (disaggregated records).</summary>
     public const string PrefillThroughput = "prefill_tokens_per_s_per_gpu";
 
+    /// <summary>
+    /// The headline `estimate` and `plan` print (the analytical steady state, no benchmark harness, no start or tail of
+    /// the run) against a measured output tokens/s per GPU of an offline batch or a closed loop: what a user reading
+    /// the estimate gets, beside the step-by-step simulation of the run the fit uses. Not fitted on.
+    /// </summary>
+    public const string EstimateThroughput = "estimate_output_tokens_per_s_per_gpu";
+
     /// <summary>True for the three metrics the headline tables and the fits use (not the percentile rows).</summary>
     public static bool IsHeadline(string metric) => metric is OutputThroughput or Ttft or Tpot;
 
@@ -121,6 +128,7 @@ public static class Validator
                     BurstOutcome run = SimulateBurst(mapped, e, profile with { RequestOverheadMs = 0 }, FrontEndLane.None);
                     string lengths = VariedLengths(r) ? "exponential output lengths" : "fixed lengths";
                     Add(OutputThroughput, r.OutputTokensPerSecondPerGpu, OutputPerGpu(run, mapped), $"{batch} requests given to the engine at once, simulated step by step without a front end ({lengths}): output tokens / time");
+                    Add(EstimateThroughput, r.OutputTokensPerSecondPerGpu, e.OutputTokensPerSPerGpu, EstimateHeadline);
                     break;
                 }
 
@@ -150,6 +158,7 @@ public static class Validator
                     BurstOutcome loop = SimulateBurst(mapped, e, profile, lane);
                     string how = r.NumRequests is { } sentAll ? $"{sentAll} requests from an empty engine" : "steady state";
                     Add(OutputThroughput, r.OutputTokensPerSecondPerGpu, OutputPerGpu(loop, mapped), $"closed loop simulated step by step ({how}): output tokens / time");
+                    Add(EstimateThroughput, r.OutputTokensPerSecondPerGpu, e.OutputTokensPerSPerGpu, EstimateHeadline);
                     if (r.TtftStat?.Contains("queueing", StringComparison.Ordinal) != true && !r.Notes.Contains("dominated by queueing", StringComparison.Ordinal))
                     {
                         Add(Ttft, r.TtftMs, loop.MeanTtftMs, $"closed loop simulated step by step ({how}): mean time to first token, queueing for prefill included");
@@ -204,6 +213,8 @@ public static class Validator
 
         return rows;
     }
+
+    private const string EstimateHeadline = "the estimate's headline: output tokens/s per GPU of the analytical steady state (no harness, no start or tail of the run)";
 
     /// <summary>
     /// A burst of N requests sent at once, or a closed loop of C clients, run through the engine's scheduler step by

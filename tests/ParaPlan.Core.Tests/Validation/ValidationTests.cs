@@ -131,8 +131,15 @@ public class ValidationTests
         FitResult fit = ProfileFitter.Fit(chosen, rounds: 1);
 
         Assert.Equal(2, fit.Sources);
-        Assert.Equal(chosen.Count, fit.HeldOutComparisons.Count);
-        Assert.All(chosen, m => Assert.Equal(m.Record.SourceKey, Assert.Single(fit.HeldOutComparisons, c => c.Id == m.Record.Id).Source));
+        // One throughput figure per run, each held out once; an offline batch of N requests also has the estimate's
+        // headline beside its simulated run.
+        List<Comparison> simulated = [.. fit.HeldOutComparisons.Where(c => c.Metric == Validator.OutputThroughput)];
+        Assert.Equal(chosen.Count, simulated.Count);
+        Assert.All(chosen, m => Assert.Equal(m.Record.SourceKey, Assert.Single(simulated, c => c.Id == m.Record.Id).Source));
+        Assert.Equal(
+            chosen.Where(m => m.Record.NumRequests is not null).Select(m => m.Record.Id).Order(StringComparer.Ordinal),
+            fit.HeldOutComparisons.Where(c => c.Metric == Validator.EstimateThroughput).Select(c => c.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(fit.HeldOutComparisons.Count, simulated.Count + fit.HeldOutComparisons.Count(c => c.Metric == Validator.EstimateThroughput));
         Assert.Contains(fit.WorstSource, sources);
         Assert.Empty(fit.HarnessBySource); // offline runs have no harness
     }
