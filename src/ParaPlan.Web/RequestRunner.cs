@@ -45,7 +45,16 @@ internal sealed class RequestRunner(WebOptions options)
         Interlocked.Increment(ref _computing);
         try
         {
-            return await Task.Run(() => work(body, limit.Token), limit.Token).ConfigureAwait(false);
+            return await Task.Run(
+                () =>
+                {
+                    IResult result = work(body, limit.Token);
+                    // A client that left (or a limit that passed) while the last steps ran, which do not look at the
+                    // token, gets no answer either: the work counts as stopped.
+                    limit.Token.ThrowIfCancellationRequested();
+                    return result;
+                },
+                limit.Token).ConfigureAwait(false);
         }
         catch (InputException ex)
         {
