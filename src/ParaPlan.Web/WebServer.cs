@@ -20,6 +20,12 @@ public static class WebServer
     public static WebApplication Build(WebOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        // A search runs its candidates on every thread-pool thread it gets; on a machine of few cores the pool starts
+        // with one thread a core and grows slowly, so the server's own work (reading a request, hearing that a client
+        // left, turning a request away when busy) would wait behind a search. Threads enough for the computing requests
+        // and the server's I/O keep it answering.
+        ThreadPool.GetMinThreads(out int workers, out int completion);
+        ThreadPool.SetMinThreads(Math.Max(workers, (Environment.ProcessorCount * 2) + options.MaxConcurrent + 8), completion);
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(WebServer).Assembly.GetName().Name });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
