@@ -25,8 +25,10 @@ public class ClosedLoopStepTests
         // at least one prompt, 0.014770 more for two, ...: 0.408676.
         Assert.Equal(0.408676, ServingModel.ExpectedMaxPoisson(0.0625, 8), 5);
 
-        // A large mean does not underflow e^-mean: about mean + sqrt(mean) x 1.4236 (the expected largest of eight
-        // standard normals) = 2,063.7 at 2,000.
+        // A large mean neither underflows e^-mean nor sums from k = 1: the sum computed term by term in double
+        // precision (Python, every term from k = 1) is 532.06 at a mean of 500 with eight groups, and about
+        // mean + sqrt(mean) x 1.4236 (the expected largest of eight standard normals) = 2,063.7 at 2,000.
+        Assert.Equal(532.06, ServingModel.ExpectedMaxPoisson(500, 8), 1);
         Assert.InRange(ServingModel.ExpectedMaxPoisson(2000, 8), 2055, 2070);
         Assert.Equal(0, ServingModel.ExpectedMaxPoisson(0, 8));
     }

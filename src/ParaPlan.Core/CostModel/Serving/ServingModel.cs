@@ -302,12 +302,16 @@ internal sealed class ServingModel
             return mean;
         }
 
-        double logTerm = -mean; // ln P(N = k), from k = 0 (in logs: e^-mean underflows for a large mean)
+        // Below mean - 12 sqrt(mean) the distribution function is nil (each term 1): the sum starts there, so a large
+        // mean costs about 24 sqrt(mean) terms, not mean. ln P(N = k) in logs (e^-mean underflows for a large mean),
+        // ln k! by Stirling's series (exact to 1e-8 from k = 1).
+        int start = (int)Math.Max(1, Math.Floor(mean - (12 * Math.Sqrt(mean))));
         double logMean = Math.Log(mean);
+        double logTerm = -mean + ((start - 1) * logMean) - LogFactorial(start - 1); // ln P(N = start - 1)
         double cdf = Math.Exp(logTerm);
-        double sum = 0;
+        double sum = start - 1;
         int limit = (int)Math.Ceiling(mean + (12 * Math.Sqrt(mean)) + 20);
-        for (int k = 1; k <= limit; k++)
+        for (int k = start; k <= limit; k++)
         {
             double allBelow = Math.Pow(Math.Min(1, cdf), groups);
             if (1 - allBelow < 1e-9)
@@ -322,6 +326,8 @@ internal sealed class ServingModel
 
         return sum;
     }
+
+    private static double LogFactorial(int n) => n < 2 ? 0 : (n * Math.Log(n)) - n + (0.5 * Math.Log(2 * Math.PI * n)) + (1.0 / (12 * n)) - (1.0 / (360.0 * n * n * n));
 
     /// <summary>The share of an instance's time its prompts may take before a rate counts as saturated.</summary>
     internal const double MaxPrefillShare = 0.95;
