@@ -78,12 +78,12 @@ public static class LaunchBundle
                 }
 
                 bool multinode = prefillCommands.Count > 1 || decodeCommands.Count > 1;
-                if ((!multinode || launch.Engine == "sglang") && DynamoGraph(launch, best) is { } graph)
+                if (DynamoGraph(launch, best) is { } graph)
                 {
                     files[$"{launch.Engine}/dynamo.yaml"] = graph;
                     readme.AppendLine(Invariant($"  {launch.Engine}: dynamo.yaml, an NVIDIA Dynamo DynamoGraphDeployment of both pools (kubectl apply -f; its frontend routes each request to a prefill and a decode worker{(multinode ? "; a pool whose instance spans nodes has multinode.nodeCount, and the operator adds each node's --dist-init-addr, --nnodes and --node-rank" : string.Empty)}); benchmark.sh runs against the frontend or the router"));
                 }
-                else if (!multinode)
+                else if (launch.Engine != "vllm")
                 {
                     readme.AppendLine(Invariant($"  {launch.Engine}: no Kubernetes manifest (a Dynamo graph is written for vLLM and SGLang only); benchmark.sh runs against the router"));
                 }
@@ -138,7 +138,8 @@ public static class LaunchBundle
     /// </summary>
     private static string? DynamoGraph(EngineLaunch launch, EstimateResult best)
     {
-        if (best.Disaggregation is not { } d || launch.Engine is not ("vllm" or "sglang"))
+        bool multinode = launch.PrefillCommands!.Count > 1 || launch.DecodeCommands!.Count > 1;
+        if (best.Disaggregation is not { } d || launch.Engine is not ("vllm" or "sglang") || (multinode && launch.Engine == "vllm"))
         {
             return null;
         }
