@@ -87,8 +87,12 @@ public sealed record SearchResult
             .ThenBy(c => c.Strategy.ToString(), StringComparer.Ordinal)
             .ToList();
         Candidate best = closest[0];
-        IReadOnlyList<RequirementMiss> misses = MissesOf(best, scenario.Requirements);
-        string why = string.Join("; ", misses.Select(m => m.Detail));
+        var misses = MissesOf(best, scenario.Requirements);
+        string why = misses.Count > 0
+            ? string.Join("; ", misses.Select(m => m.Detail))
+            : best.Figures.Saturated
+                ? "the request rate (more requests arrive than it drains: saturated)"
+                : "no requirement on its analytical figures; it was rejected on its memory or on a simulated percentile";
         return new SearchResult
         {
             Best = best,

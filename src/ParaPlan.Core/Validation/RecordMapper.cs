@@ -45,6 +45,17 @@ public sealed record MappedRecord(
     int? RunningCap,
     IReadOnlyList<string> Assumptions)
 {
+    /// <summary>
+    /// TensorRT-LLM's KV pool: this fraction of the GPU memory left free once the weights are loaded and a forward
+    /// pass has run (kv_cache_config.free_gpu_memory_fraction, 0.9 by default in tensorrt_llm/llmapi/llm_args.py
+    /// KvCacheConfig and in trtllm-bench), or the fraction the run states ("kv fraction 0.8",
+    /// "kv_cache_free_gpu_mem_fraction 0.90-0.95": the first figure); null for the other engines, whose pool is a
+    /// fraction of the whole memory (vLLM gpu_memory_utilization, SGLang mem_fraction_static).
+    /// </summary>
+    public double? KvFreeMemoryFraction => Scenario.Engine != EngineKind.Trtllm
+        ? null
+        : RecordMapper.StatedKvFraction(Record.Notes) ?? 0.9;
+
     /// <summary>True when the run says its engine overlapped two micro-batches (SGLang --enable-two-batch-overlap, vLLM --enable-dbo, "TBO"/"two-batch overlap").</summary>
     public bool TwoBatchOverlap =>
         Record.Notes.Contains("two-batch-overlap", StringComparison.OrdinalIgnoreCase) || Record.Notes.Contains("two-batch overlap", StringComparison.OrdinalIgnoreCase)
@@ -553,6 +564,16 @@ public static partial class RecordMapper
     }
 
     private static bool IsShareGpt(MeasurementRecord record) => record.Dataset.Contains("ShareGPT", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The KV-pool fraction a TensorRT-LLM run's notes state ("kv fraction 0.8", "kv_cache_free_gpu_mem_fraction 0.9"), else null.</summary>
+    internal static double? StatedKvFraction(string notes)
+    {
+        Match m = KvFraction().Match(notes ?? string.Empty);
+        return m.Success && double.TryParse(m.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && f is > 0 and <= 1 ? f : null;
+    }
+
+    [GeneratedRegex(@"(?:kv fraction|kv_cache_free_gpu_mem(?:ory)?_fraction|free_gpu_memory_fraction)\s*:?\s*(0?\.\d+|1(?:\.0+)?)", RegexOptions.IgnoreCase)]
+    private static partial Regex KvFraction();
 
     [GeneratedRegex(@"(\d+) redundant experts", RegexOptions.IgnoreCase)]
     private static partial Regex RedundantCount();

@@ -93,6 +93,19 @@ public static class Validator
         profile = profile with { MoeCommunicationOverlap = profile.MoeCommunicationOverlap && mapped.TwoBatchOverlap };
 
         EstimateResult e = Estimator.Estimate(scenario, mapped.Strategy, profile);
+        if (mapped.KvFreeMemoryFraction is { } free)
+        {
+            // TensorRT-LLM sizes its KV pool as a fraction of the memory the weights, activations and runtime leave,
+            // not of the whole GPU: the run's scenario allows that much.
+            MemoryPerGpu m = e.MemoryPerGpuGb;
+            double beside = m.Weights + m.Activations + m.Runtime;
+            double limit = beside + (free * Math.Max(0, m.Capacity - beside));
+            Requirements r0 = scenario.Requirements;
+            scenario = scenario with { Requirements = new Requirements(r0.TtftMs, r0.TpotMs, r0.MinOutputTokensPerSecondPerGpu, Math.Clamp(limit / m.Capacity, 0.05, 1)) };
+            mapped = mapped with { Scenario = scenario };
+            e = Estimator.Estimate(scenario, mapped.Strategy, profile);
+        }
+
         int fitPerGroup = e.ConcurrencyLimitByMemory / mapped.Strategy.Replicas / mapped.Strategy.DataParallel;
         if (fitPerGroup >= 1 && fitPerGroup < e.RunningSequencesPerGroup)
         {

@@ -12,17 +12,33 @@ public sealed class BurstSimulationTests
         new(100, outputs, maxRunning, kvTokens, budget, prefillFirst, 0, 0, admissionMs, _ => 10, tokens => tokens);
 
     [Fact]
-    public void A_group_in_lockstep_with_others_waits_for_their_prompt_steps()
+    public void A_group_in_lockstep_with_others_waits_for_their_new_prompts_while_requests_remain()
     {
-        // One request of 101 output tokens: a 100 ms prompt step, then 100 decode steps of 10 ms. Alone, TPOT is 10 ms.
-        // Beside one other group (an MoE model's attention-DP pair) that runs the same, its own recent share of prompt
-        // steps is 1 in 101 (the exponential average over one request's life, 101 steps) and their excess over a
-        // decode step 100 ms, so each decode step waits 100 / 101 ms on average for the other group's prompt:
-        // TPOT 10 + 100/101 ms. With 3 others: 10 + (1 - (100/101)^3) x 100 ms.
-        Assert.Equal(10, BurstSimulation.Run(Input([101])).MeanTpotMs, 9);
-        Assert.Equal(10 + (100.0 / 101), BurstSimulation.Run(Input([101]) with { LockstepGroups = 2 }).MeanTpotMs, 9);
-        Assert.Equal(10 + ((1 - Math.Pow(100.0 / 101, 3)) * 100), BurstSimulation.Run(Input([101]) with { LockstepGroups = 4 }).MeanTpotMs, 9);
-        Assert.Equal(100, BurstSimulation.Run(Input([101]) with { LockstepGroups = 4 }).MeanTtftMs, 9);
+        // Two requests of 11 output tokens, one running at a time, beside one other group (an MoE model's
+        // attention-DP pair) at independent phase. The group runs R = 1 sequence, so it takes m = 1/11 new prompts a
+        // step; a prompt costs P = 100 ms (a full step of its 100 tokens). Each step waits for the other group's new
+        // prompts by L = P x (E[max of 2 Poisson(m)] - m) while a request remains to be admitted:
+        // t = 0: prompt 0 (100 + L); 10 decode steps of request 0 (10 + L each); prompt 1 (100 + L, the last admission
+        // formed in it); 10 decode steps of request 1 at 10 ms. TTFT 100 + L and 300 + 12 L; TPOT 10 + L and 10.
+        double m = 1.0 / 11;
+        double expectedMax = 0, cdf = 0, term = Math.Exp(-m);
+        for (int k = 1; k <= 60; k++)
+        {
+            cdf += term; // F(k - 1)
+            expectedMax += 1 - (cdf * cdf);
+            term *= m / k;
+        }
+
+        double l = 100 * (expectedMax - m);
+        Assert.InRange(l, 8.0, 9.0); // about 100 x (2m - m^2 - m), the chance the other group has a prompt in a step
+
+        BurstOutcome alone = BurstSimulation.Run(Input([11, 11], maxRunning: 1));
+        Assert.Equal(10, alone.MeanTpotMs, 9);
+        BurstOutcome pair = BurstSimulation.Run(Input([11, 11], maxRunning: 1) with { LockstepGroups = 2 });
+        // (the model's sum of the maximum stops once a term is below 1e-9: agreement to 1e-6 ms)
+        Assert.Equal(((100 + l) + (300 + (12 * l))) / 2, pair.MeanTtftMs, 6);
+        Assert.Equal((10 + l + 10) / 2, pair.MeanTpotMs, 6);
+        Assert.Equal(400 + (12 * l), pair.MakespanMs, 6);
     }
 
     [Fact]

@@ -104,22 +104,24 @@ public sealed class DisaggregatedSimulationTests
     [Fact]
     public void Under_percentile_targets_the_plan_adopts_a_disaggregated_layout_that_passes_them_in_simulation()
     {
-        // 10 requests/s of 8k/1k on 32 H200 with P90 TPOT <= 30 ms: every aggregated strategy's decode steps carry
-        // the 8k prompts arriving (P90 TPOT beyond 30 ms); a 1P1D layout keeps them out of the decode pool.
+        // 10 requests/s of 8k/1k on 32 H200 with P90 TPOT <= 35 ms: every aggregated strategy's decode steps carry
+        // the 8k prompts arriving (P90 TPOT far beyond 35 ms); a 1P1D layout keeps them out of the decode pool. (30 ms
+        // until SGLang's refit with the burst simulation's lockstep law put 98 us of CPU on each running sequence a
+        // step, 61 before: the best 1P1D layout's simulated P90 is now 30.9 ms, its mean 28.8 ms.)
         Scenario s = Scenarios.Read("""
             model: deepseek-v3
             precision: {weights: fp8}
             hardware: {gpu: h200-sxm, gpus: 32}
             engine: sglang
             workload: {input_tokens: 8192, output_tokens: 1024, request_rate: 10}
-            requirements: {tpot_ms: {p90: 30}, ttft_ms: {p90: 3000}}
+            requirements: {tpot_ms: {p90: 35}, ttft_ms: {p90: 3000}}
             """);
         PlanResult plan = Planner.Plan(s);
         Assert.Null(plan.Infeasible);
         Assert.Equal("disaggregated", plan.Layouts!.Winner);
         Assert.NotNull(plan.Best.Disaggregation);
         Assert.All(plan.Best.Checks, c => Assert.True(c.Passed, c.Name + ": " + c.Detail));
-        Assert.True(plan.Best.Simulation!.Latency.TpotMs.P90 <= 30);
+        Assert.True(plan.Best.Simulation!.Latency.TpotMs.P90 <= 35);
         Assert.True(plan.Best.Simulation.Latency.TtftMs.P90 <= 3000);
     }
 }

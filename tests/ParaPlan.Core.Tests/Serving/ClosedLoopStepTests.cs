@@ -34,6 +34,25 @@ public class ClosedLoopStepTests
     }
 
     [Fact]
+    public void At_a_rate_the_step_waits_for_the_busiest_group_s_new_prompts()
+    {
+        // A 10 ms decode step, 5 ms a prompt, 0.01 prompts/ms per group. One group: T = 10 + 5 x 0.01 T, so
+        // T = 10 / (1 - 0.05) = 10.526316. Two groups: T = 10 + 5 x E[max of 2 Poisson(0.01 T)] = 11.050131; eight:
+        // 13.672676 (each fixed point solved by iterating the same equation in Python, with E[max] summed term by term
+        // to k = 200). The union law the rate path used before, TPOT = decode / (1 - rho), rho = 1 - (1 - g)^dp,
+        // gave 11.080 and 15.073 for two and eight groups.
+        Assert.Equal(10 / 0.95, ServingModel.RateStepMs(10, 5, 0.01, 1, out bool alone), 6);
+        Assert.False(alone);
+        Assert.Equal(11.050131, ServingModel.RateStepMs(10, 5, 0.01, 2, out _), 5);
+        Assert.Equal(13.672676, ServingModel.RateStepMs(10, 5, 0.01, 8, out bool eight), 5);
+        Assert.False(eight);
+
+        // Prompts that would fill 95% of the step or more: saturated, the step capped at decode / 0.05.
+        Assert.Equal(200, ServingModel.RateStepMs(10, 5, 0.2, 1, out bool full), 9);
+        Assert.True(full);
+    }
+
+    [Fact]
     public void One_group_keeps_the_prefill_then_decode_cycle()
     {
         // dp = 1: E[N] = m = running / output, so output x (decode + P x m) = output x decode + the running prompts'

@@ -68,10 +68,11 @@ public sealed record BurstInput(
     /// <summary>
     /// DP groups of the instance that step together, this one among them, each running the same (an MoE model's
     /// attention-DP groups share its expert layers' collectives, so a step lasts as long as the busiest group's).
-    /// 1 (the default): the group steps alone. With G groups, a step in which this group only decodes is stretched,
-    /// with probability 1 - (1 - g)^(G - 1), by another group's prompt step, g being the share of steps with prompt
-    /// tokens and the stretch their excess over a decode step, both as this group has recently run them
-    /// (docs/cost-model.md, "Serving a burst").
+    /// 1 (the default): the group steps alone. With G groups, while requests remain to be admitted every step of this
+    /// group also waits for the other groups' new prompts, at the same law as the analytical closed loop
+    /// (docs/serving-at-a-rate.md, "The analytical path"): P x (E[max of G Poisson(m)] - m), with m = R / mean output the
+    /// prompts a group takes a step at its steady running batch R, and P the prefill time of one prompt in a full
+    /// chunk. The other groups' phases are taken as independent of this one's (docs/cost-model.md, "Serving a burst").
     /// </summary>
     public int LockstepGroups { get; init; } = 1;
 }
@@ -147,12 +148,9 @@ public static class BurstSimulation
         int finished = 0;
         double gapSum = 0, gapCount = 0;
         double windowEnd = double.NaN, windowTokens = 0; // steady state: when the last request is sent, tokens emitted by then
-        // Lockstep with the other DP groups: this group's recent share of steps with prompt tokens and their excess over
-        // a decode step, as exponential averages over about one request's life in steps (the mean output length).
-        int others = Math.Max(0, input.LockstepGroups - 1);
-        double meanOutput = Math.Max(1, input.OutputTokens.Average());
-        double promptShare = 0, promptExcessMs = 0;
-        double shareDecay = 1 / meanOutput;
+        // Lockstep with the other DP groups: their new prompts hold back each step by this much on average while
+        // requests remain to be admitted (their phases independent of this group's).
+        double lockstepMs = OtherGroupsPromptMs(input, prefill, prompt, budget, maxRunning, clients);
 
         void Send(int request, double at)
         {
@@ -261,12 +259,7 @@ public static class BurstSimulation
                 // Decode-only steps at this batch until the next request finishes or the next one arrives.
                 finishes.TryPeek(out _, out long nextFinish);
                 long jump = Math.Max(1, nextFinish - decodeSteps);
-                double step = decode(decodeBatch);
-                if (others > 0 && promptShare > 0)
-                {
-                    // Some other group's prompt step holds this step back (the expected stretch of a step).
-                    step += (1 - Math.Pow(1 - promptShare, others)) * promptExcessMs;
-                }
+                double step = decode(decodeBatch) + (next < n ? lockstepMs : 0);
 
                 if (next < n && running < maxRunning && arrival[next] > now && double.IsFinite(arrival[next]))
                 {
@@ -281,7 +274,6 @@ public static class BurstSimulation
 
                 double seen = Deliver(now, step, jump, decoding);
                 now += jump * step;
-                promptShare *= Math.Pow(1 - shareDecay, jump);
 
                 gapSum += jump * step * decoding;
                 gapCount += (double)jump * decoding;
@@ -293,6 +285,7 @@ public static class BurstSimulation
             }
 
             // A step with prompt tokens: the budget left after the decode tokens goes to prompt chunks.
+            bool othersAdmitting = next < n;
             int room = Math.Max(0, budget - decodeBatch);
             int tokens = 0;
             completed.Clear();
@@ -331,11 +324,9 @@ public static class BurstSimulation
                 ms += decode(decodeBatch) - input.StepOverheadMs;
             }
 
-            if (others > 0)
+            if (othersAdmitting)
             {
-                double excess = Math.Max(0, ms - (decoding > 0 ? decode(decoding) : 0));
-                promptShare = (promptShare * (1 - shareDecay)) + shareDecay;
-                promptExcessMs = promptExcessMs == 0 ? excess : (promptExcessMs * (1 - shareDecay)) + (shareDecay * excess);
+                ms += lockstepMs;
             }
 
             double shown = Deliver(now, ms, 1, decodeBatch + completed.Count);
@@ -393,6 +384,29 @@ public static class BurstSimulation
                 Finish(request, seen);
             }
         }
+    }
+
+    /// <summary>
+    /// The other lockstep groups' prompts a step waits for on average (see <see cref="BurstInput.LockstepGroups"/>):
+    /// P x (E[max of G Poisson(m)] - m). R, the group's steady running batch, is the least of the running cap, its
+    /// requests (or clients) and what its KV pool holds at prompt plus mean output; m = R / mean output; P = prompt x
+    /// prefill(B) / B, a prompt's time in a full step of B = min(budget, R x prompt) tokens.
+    /// </summary>
+    internal static double OtherGroupsPromptMs(BurstInput input, Func<int, double> prefill, int prompt, int budget, int maxRunning, int clients)
+    {
+        int groups = input.LockstepGroups;
+        if (groups <= 1)
+        {
+            return 0;
+        }
+
+        double meanOutput = Math.Max(1, input.OutputTokens.Average());
+        double byKv = input.KvTokenCapacity / (prompt + meanOutput);
+        double running = Math.Max(1, Math.Min(Math.Min(maxRunning, clients), byKv));
+        int full = (int)Math.Max(1, Math.Min(budget, running * prompt));
+        double promptMs = prompt * prefill(full) / full;
+        double perStep = running / meanOutput;
+        return promptMs * (ServingModel.ExpectedMaxPoisson(perStep, groups) - perStep);
     }
 
     /// <summary>

@@ -221,12 +221,11 @@ internal sealed class ServingModel
     /// The figures at a request rate (docs/serving-at-a-rate.md, "The analytical path"). The sequences in flight are
     /// those Little's law asks for, C = rate x latency(C), found by iterating from one sequence (latency rises with
     /// C, so the iteration climbs to the smallest fixed point), with latency = TTFT + (output - 1) x TPOT. TPOT is
-    /// the decode step stretched by the prompts that arrive meanwhile: each DP group's steps carry one prompt's
-    /// prefill per arrival, a share g = (rate / replicas / dp) x (one prompt's prefill time) of its time; the groups
-    /// of an instance step together, so a step carries some group's prompt a share rho = 1 - (1 - g)^dp of the
-    /// time (groups' prompts independent), and TPOT = decode step / (1 - rho). Output tokens/s are what the rate
-    /// asks for. Saturated when even the most sequences that fit cannot reach the rate, or the prompts alone take
-    /// 95% of a group's or of the instance's time.
+    /// the decode step stretched by the prompts that arrive meanwhile, at the closed loop's law: each step a DP group
+    /// takes a Poisson number of new prompts, m = (rate / replicas / dp) x TPOT, and the groups of an instance step
+    /// together, so TPOT = decode step + P x E[max of dp Poisson(m)], P one prompt's prefill (<see cref="RateStepMs"/>).
+    /// Output tokens/s are what the rate asks for. Saturated when even the most sequences that fit cannot reach the
+    /// rate, or the prompts alone take 95% of a group's or of the instance's time.
     /// </summary>
     private EstimateResult? AtRate(double rate, out EstimateFigures figures)
     {
@@ -234,11 +233,11 @@ internal sealed class ServingModel
         double perGroupMs = rate / 1000 / _strategy.Replicas / _dp;
         double prefillOneMs = PrefillPass(1, workload.InputTokens.Mean, breakdown: false).TotalMs;
         double groupShare = perGroupMs * prefillOneMs;
-        double rho = 1 - Math.Pow(1 - Math.Min(groupShare, MaxPrefillShare), _dp);
-        double stretch = 1 / (1 - Math.Min(rho, MaxPrefillShare));
         Compute(out EstimateFigures most, ConcurrencySetting.Max);
-        double LatencyS(EstimateFigures f) => (f.TtftMs + (Math.Max(0, workload.OutputTokens - 1) * f.TpotMs * stretch)) / 1000;
-        bool saturated = groupShare >= MaxPrefillShare || rho >= MaxPrefillShare || most.Concurrency / LatencyS(most) < rate;
+        double Stretch(double decodeMs) => RateStepMs(decodeMs, prefillOneMs, perGroupMs, _dp, out _) / decodeMs;
+        double LatencyS(EstimateFigures f) => (f.TtftMs + (Math.Max(0, workload.OutputTokens - 1) * f.TpotMs * Stretch(f.TpotMs))) / 1000;
+        RateStepMs(most.TpotMs, prefillOneMs, perGroupMs, _dp, out bool promptsSaturate);
+        bool saturated = groupShare >= MaxPrefillShare || promptsSaturate || most.Concurrency / LatencyS(most) < rate;
         int c = most.Concurrency;
         EstimateFigures at = most;
         if (!saturated)
@@ -259,6 +258,8 @@ internal sealed class ServingModel
 
         double drained = saturated ? Math.Min(rate, Math.Min(most.Concurrency / LatencyS(most), MaxPrefillShare / prefillOneMs * 1000 * _strategy.Replicas * _dp)) : rate;
         double gpus = _strategy.GpuCount;
+        double stretch = Stretch(at.TpotMs);
+        double rho = 1 - (1 / stretch);
         figures = at with
         {
             TpotMs = at.TpotMs * stretch,
@@ -283,6 +284,44 @@ internal sealed class ServingModel
             AnalyticalSaturated = saturated,
             PrefillShare = rho,
         };
+    }
+
+    /// <summary>
+    /// The decode step of <paramref name="decodeMs"/> stretched by prompts arriving at <paramref name="arrivalsPerMs"/>
+    /// per DP group, each costing <paramref name="promptMs"/>, the <paramref name="groups"/> groups stepping together:
+    /// the least T with T = decode + P x E[max of groups Poisson(arrivals x T)], iterated up from T = decode (the
+    /// right side rises with T). One group: decode / (1 - g), g = arrivals x P. When the prompts would take 95% of
+    /// the step or more (no such T, or one beyond decode / 0.05), <paramref name="saturated"/> is set and
+    /// decode / 0.05 returned.
+    /// </summary>
+    internal static double RateStepMs(double decodeMs, double promptMs, double arrivalsPerMs, int groups, out bool saturated)
+    {
+        double cap = decodeMs / (1 - MaxPrefillShare);
+        saturated = false;
+        if (!(decodeMs > 0) || !(promptMs > 0) || !(arrivalsPerMs > 0))
+        {
+            return Math.Max(decodeMs, 0);
+        }
+
+        double t = decodeMs;
+        for (int i = 0; i < 500; i++)
+        {
+            double next = decodeMs + (promptMs * ExpectedMaxPoisson(arrivalsPerMs * t, groups));
+            if (next >= cap)
+            {
+                saturated = true;
+                return cap;
+            }
+
+            if (next - t <= 1e-12 * next)
+            {
+                return next;
+            }
+
+            t = next;
+        }
+
+        return t;
     }
 
     /// <summary>
