@@ -167,10 +167,12 @@ public static class ProfileFitter
             return HarnessCosts.None;
         }
 
+        double tokenCap = ClientTokenCapUs(all, profiles);
         for (int round = 0; round < rounds; round++)
         {
-            foreach (FitParameter parameter in FitParameters.Harness)
+            foreach (FitParameter range in FitParameters.Harness)
             {
+                FitParameter parameter = range.Key == HarnessKeys.ClientTokenUs ? range with { Max = Math.Clamp(tokenCap, range.Min, range.Max) } : range;
                 HarnessCosts current = costs;
                 double? best = Search(parameter, candidate => Loss(records, profiles, m => ServedHarness(m, current.With(parameter.Key, candidate))));
                 costs = costs.With(parameter.Key, best ?? 0);
@@ -178,6 +180,27 @@ public static class ProfileFitter
         }
 
         return costs;
+    }
+
+    /// <summary>
+    /// The most a source's client can spend per streamed token: every served run of the source passed its output
+    /// through the same client, so the fastest one (output tokens/s of one instance, whose front end is one lane)
+    /// bounds the lane's time per token, less the API server's own share: 1e6 / rate - api_server_token_us.
+    /// </summary>
+    internal static double ClientTokenCapUs(IReadOnlyList<MappedRecord> all, IProfileSource profiles)
+    {
+        double cap = double.PositiveInfinity;
+        foreach (MappedRecord m in all.Where(m => m.Mode is MeasurementMode.Burst or MeasurementMode.ClosedLoop))
+        {
+            if (m.Record.OutputTokensPerSecondPerGpu is { } perGpu && perGpu > 0)
+            {
+                double perInstance = perGpu * m.Strategy.GpuCount / m.Strategy.Replicas;
+                double api = profiles.Resolve(m.Scenario.Engine, m.Scenario.Hardware.Gpu).ApiServerTokenUs;
+                cap = Math.Min(cap, Math.Max(0, (1e6 / perInstance) - api));
+            }
+        }
+
+        return cap;
     }
 
     /// <summary>
