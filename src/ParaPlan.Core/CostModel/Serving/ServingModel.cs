@@ -234,19 +234,21 @@ internal sealed class ServingModel
         double prefillOneMs = PrefillPass(1, workload.InputTokens.Mean, breakdown: false).TotalMs;
         double groupShare = perGroupMs * prefillOneMs;
         Compute(out EstimateFigures most, ConcurrencySetting.Max);
-        double Stretch(double decodeMs) => RateStepMs(decodeMs, prefillOneMs, perGroupMs, _dp, out _) / decodeMs;
-        double LatencyS(EstimateFigures f) => (f.TtftMs + (Math.Max(0, workload.OutputTokens - 1) * f.TpotMs * Stretch(f.TpotMs))) / 1000;
-        RateStepMs(most.TpotMs, prefillOneMs, perGroupMs, _dp, out bool promptsSaturate);
-        bool saturated = groupShare >= MaxPrefillShare || promptsSaturate || most.Concurrency / LatencyS(most) < rate;
+        double LatencyS(EstimateFigures f, double stepMs) => (f.TtftMs + (Math.Max(0, workload.OutputTokens - 1) * stepMs)) / 1000;
+        double mostStepMs = RateStepMs(most.TpotMs, prefillOneMs, perGroupMs, _dp, out bool promptsSaturate);
+        double mostLatencyS = LatencyS(most, mostStepMs);
+        bool saturated = groupShare >= MaxPrefillShare || promptsSaturate || most.Concurrency / mostLatencyS < rate;
         int c = most.Concurrency;
         EstimateFigures at = most;
+        double atStepMs = mostStepMs;
         if (!saturated)
         {
             c = 1;
             for (int i = 0; i < MaxRateIterations; i++)
             {
                 Compute(out at, ConcurrencySetting.Of(c));
-                int next = (int)Math.Clamp(Math.Ceiling(rate * LatencyS(at)), 1, most.Concurrency);
+                atStepMs = RateStepMs(at.TpotMs, prefillOneMs, perGroupMs, _dp, out _);
+                int next = (int)Math.Clamp(Math.Ceiling(rate * LatencyS(at, atStepMs)), 1, most.Concurrency);
                 if (next <= c)
                 {
                     break;
@@ -256,9 +258,9 @@ internal sealed class ServingModel
             }
         }
 
-        double drained = saturated ? Math.Min(rate, Math.Min(most.Concurrency / LatencyS(most), MaxPrefillShare / prefillOneMs * 1000 * _strategy.Replicas * _dp)) : rate;
+        double drained = saturated ? Math.Min(rate, Math.Min(most.Concurrency / mostLatencyS, MaxPrefillShare / prefillOneMs * 1000 * _strategy.Replicas * _dp)) : rate;
         double gpus = _strategy.GpuCount;
-        double stretch = Stretch(at.TpotMs);
+        double stretch = atStepMs / at.TpotMs;
         double rho = 1 - (1 / stretch);
         figures = at with
         {
